@@ -1,0 +1,13 @@
+"""The course's helper package: the plumbing a lesson is not about.
+
+Notebooks start with ``import helpers`` and ``helpers.connect()``; everything the
+lesson *teaches* is written in the notebook as plain boto3 and requests.
+"""
+from .backend import Connection, connect, current
+from .errors import CourseError
+from .exercises import BLANK, ____, exercise
+from .naming import name, participant, tag_list, tags, workdir
+from .widgets import quiz
+
+__all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "name",
+           "participant", "quiz", "tag_list", "tags", "workdir"]

@@ -1,0 +1,79 @@
+"""python -m helpers.notebooks strip|nav: keep the committed notebooks clean and linked.
+
+``strip`` removes outputs and execution counts (notebooks are committed without
+them); ``nav`` rewrites each notebook's last cell with links to the previous and
+next lesson, so navigation is generated rather than hand-kept.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .paths import REPO_ROOT
+
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+NAV_MARKER = "<!-- course-nav -->"
+
+
+def notebooks() -> list[Path]:
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def title_of(notebook) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def strip(path: Path) -> bool:
+    notebook = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count):
+            cell.outputs, cell.execution_count = [], None
+            changed = True
+        if cell.metadata.pop("execution", None) is not None:
+            changed = True
+    if changed:
+        nbformat.write(notebook, path)
+    return changed
+
+
+def nav() -> None:
+    paths = notebooks()
+    loaded = [nbformat.read(p, as_version=4) for p in paths]
+    for index, (path, notebook) in enumerate(zip(paths, loaded)):
+        parts = []
+        if index > 0:
+            parts.append(f"← Previous: [{title_of(loaded[index - 1])}]({paths[index - 1].name})")
+        if index + 1 < len(paths):
+            parts.append(f"Next: [{title_of(loaded[index + 1])}]({paths[index + 1].name}) →")
+        source = NAV_MARKER + "\n" + " | ".join(parts)
+        if notebook.cells and notebook.cells[-1].cell_type == "markdown" and notebook.cells[-1].source.startswith(NAV_MARKER):
+            notebook.cells[-1].source = source
+        else:
+            notebook.cells.append(nbformat.v4.new_markdown_cell(source))
+        nbformat.write(notebook, path)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "strip"
+    if command == "strip":
+        for path in NOTEBOOK_DIR.glob("*.ipynb"):
+            if strip(path):
+                print(f"stripped {path.name}")
+    elif command == "nav":
+        nav()
+    else:
+        print("usage: python -m helpers.notebooks strip|nav", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

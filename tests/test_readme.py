@@ -1,0 +1,25 @@
+"""The README stays true to the code: settings, commands, notebooks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import helpers.localcloud.extensions  # noqa: F401  (extensions register their settings)
+from helpers import settings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_every_setting_is_documented_in_the_readme():
+    missing = [name for name in settings.REGISTRY if f"`{name}`" not in README]
+    assert not missing, f"add these to the README's settings table (python -m helpers.settings): {missing}"
+
+
+def test_every_notebook_is_listed():
+    notebooks = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+    missing = [p.stem for p in notebooks if f"`{p.stem}`" not in README]
+    assert not missing, missing
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert "make test" in ci and "make test" in README
