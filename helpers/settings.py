@@ -128,9 +128,3 @@ def markdown_table() -> str:
         default = setting.default if setting.default not in ("", None) else "—"
         rows.append(f"| `{setting.name}` | `{default}` | {'yes' if setting.runtime else 'no'} | {setting.doc} |")
     return "\n".join(rows)
-
-
-if __name__ == "__main__":  # python -m helpers.settings prints the README table
-    import helpers.localcloud.extensions  # noqa: F401  (extensions register their settings)
-
-    print(markdown_table())

@@ -11,7 +11,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 def test_every_setting_is_documented_in_the_readme():
     missing = [name for name in settings.REGISTRY if f"`{name}`" not in README]
-    assert not missing, f"add these to the README's settings table (python -m helpers.settings): {missing}"
+    assert not missing, f"add these to the README's settings table (python -m helpers.localcloud settings): {missing}"
 
 
 def test_every_notebook_is_listed():

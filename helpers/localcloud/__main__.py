@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("status", help="is the background instance running?")
     commands.add_parser("stop", help="stop the background instance")
     commands.add_parser("reset", help="wipe every resource in the running instance")
+    commands.add_parser("settings", help="print the table of COURSE_* settings (as in the README)")
     args = parser.parse_args(argv)
 
     try:
@@ -31,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
 
             port = settings.get("COURSE_LOCAL_PORT") if args.port is None else args.port
             return run(args.host or settings.get("COURSE_LOCAL_HOST"), port, args.allow_remote)
+        if args.command == "settings":
+            from . import extensions
+
+            extensions.load_extension_classes()  # extensions register their settings on import
+            print(settings.markdown_table())
+            return 0
         from . import control
 
         if args.command == "start":
