@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Local cloud running at {instance.url} (stop it with: python -m helpers.localcloud stop)")
     from jupyterlab.labapp import main as lab_main
 
-    sys.argv = ["jupyter-lab", f"--notebook-dir={REPO_ROOT / 'notebooks'}", *argv]
+    extra = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in argv:
+        extra.append("--allow-root")  # containers and CI run as root; Jupyter refuses without this
+    sys.argv = ["jupyter-lab", f"--notebook-dir={REPO_ROOT / 'notebooks'}", *extra, *argv]
     return lab_main() or 0
 
 
