@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 EXTENSIONS: list[str] = [
     "helpers.localcloud.admin:AdminExtension",
+    "helpers.schedules.extension:SchedulesExtension",
 ]
 
 
