@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 EXTENSIONS: list[str] = [
     "helpers.localcloud.admin:AdminExtension",
+    "helpers.iam.extension:IamExtension",  # first after admin: IAM decides before any data plane acts
+    "helpers.apigateway.extension:ApiGatewayExtension",
     "helpers.schedules.extension:SchedulesExtension",
 ]
 
