@@ -7,7 +7,8 @@ from .backend import Connection, connect, current
 from .errors import CourseError
 from .exercises import BLANK, ____, exercise
 from .naming import name, participant, tag_list, tags, workdir
+from .urls import invoke_url
 from .widgets import quiz
 
-__all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "name",
-           "participant", "quiz", "tag_list", "tags", "workdir"]
+__all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "invoke_url",
+           "name", "participant", "quiz", "tag_list", "tags", "workdir"]

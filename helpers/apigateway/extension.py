@@ -2,10 +2,10 @@
 
 Only paths with ``_user_request_`` in the fourth place are answered here; every
 other ``/restapis/...`` path is moto's apigateway control plane and passes through.
-At start the extension installs two small hooks: the deployment freezer (see
-``deployments.py``) and a capture of the raw request headers, so that a proxy
-Lambda sees header names spelled as the client sent them and repeated headers as
-separate values.
+At start the extension installs small hooks: the deployment freezer (see
+``deployments.py``), two binary-media-type fixes to moto (``moto_fixes.py``) and a
+capture of the raw request headers, so that a proxy Lambda sees header names
+spelled as the client sent them and repeated headers as separate values.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable
 
 from ..localcloud.extensions import Extension
-from . import deployments
+from . import deployments, moto_fixes
 from .context import Environment
 from .gateway_errors import GatewayError, RequestTooLarge
 from .parse import PREFIX, RAW_HEADERS_KEY, is_control_plane_call, is_user_request, parse_request
@@ -34,6 +34,7 @@ class ApiGatewayExtension(Extension):
 
     def start(self) -> None:
         deployments.install_deployment_freezer()
+        moto_fixes.install()
         install_header_capture()
 
     def handle(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes] | None:
