@@ -23,7 +23,8 @@ BASELINE = os.environ.get("IAM_TESTS_BASELINE", "")
 
 
 def _reset_auth(url: str, value: str) -> None:
-    request = urllib.request.Request(f"{url}/moto-api/reset-auth", data=value.encode(), method="POST")
+    request = urllib.request.Request(f"{url}/moto-api/reset-auth", data=value.encode(), method="POST",
+                                     headers={"Content-Type": "text/plain"})
     urllib.request.urlopen(request, timeout=5).read()
 
 
