@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import json
+import stat
 import sys
+import time
 import uuid
 
 import boto3
@@ -16,10 +19,41 @@ import botocore.exceptions
 import pytest
 
 from bench.teardown import handler_zip, make_course_resources
-from helpers import teardown
+from helpers import teardown, workshop
 from helpers.errors import CourseError
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def private_cloud(tmp_path_factory, local_cloud):
+    """A second local cloud for tests that tear down *every* participant: the session's cloud holds
+    other tests' resources, which --all-participants would rightly delete."""
+    from helpers.localcloud import client
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = dict(os.environ, COURSE_STATE_DIR=str(tmp_path_factory.mktemp("private-state")))
+    process = subprocess.Popen([sys.executable, "-m", "helpers.localcloud", "serve", "--port", str(port)],
+                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if client.health(url, timeout=0.2):
+            break
+        time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def on_private_cloud(private_cloud, connected, monkeypatch):
+    """boto3 (and teardown) in this test talk to the private cloud."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", private_cloud)
+    boto3.DEFAULT_SESSION = None
+    yield private_cloud
+    boto3.DEFAULT_SESSION = None
 
 
 def unique(name: str) -> str:
@@ -248,20 +282,6 @@ def test_a_participant_whose_name_extends_another_keeps_its_untaggable_layers(co
     assert existing(ali + "-") == before
 
 
-def test_all_participants_takes_everyone_but_never_another_course(connected):
-    alice, bob = unique("alice"), unique("bob")
-    make_course_resources(alice, layer=False)
-    make_course_resources(bob, layer=False)
-    make_course_resources(bob, variant="other-", course="another-course", layer=False)
-    strangers = existing(f"{bob}-other-")
-
-    report = teardown.run(all_participants=True, confirm=True, verbose=False)
-
-    assert report.failed == [] and report.left == []
-    assert existing(alice + "-") == set()
-    assert existing(bob + "-") == strangers
-
-
 def test_untagged_lambda_log_group_is_found_through_the_function_name(connected):
     """Lambda makes /aws/lambda/<name> itself, untagged
     (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html); the group of a
@@ -282,3 +302,64 @@ def test_untagged_lambda_log_group_is_found_through_the_function_name(connected)
     assert f"log group /aws/lambda/{alice}-deleted-by-a-cleanup-cell" in deleted
     assert f"log group /aws/lambda/{alice}-none-fn" not in deleted
     assert f"{alice}-none-fn" in existing(alice + "-")
+
+
+def test_all_participants_takes_everyone_but_never_another_course(on_private_cloud):
+    alice, bob = unique("alice"), unique("bob")
+    make_course_resources(alice)
+    make_course_resources(bob, layer=False)
+    make_course_resources(bob, variant="other-", course="another-course", layer=False)
+    make_course_resources(bob, variant="none-", course=None, layer=False)
+    strangers = existing(f"{bob}-other-") | existing(f"{bob}-none-")
+
+    report = teardown.run(all_participants=True, confirm=True, verbose=False)
+
+    assert report.failed == [] and report.left == []
+    assert existing(alice + "-") == set(), "alice's layer too: alice is known from her tagged resources"
+    assert existing(bob + "-") == strangers
+
+
+# -- workshop learners ------------------------------------------------------------------------
+def test_create_learners_writes_secrets_to_a_0600_file_only(on_private_cloud, tmp_path, capsys):
+    names = workshop.learner_names(2, prefix=unique("l"))
+    file = tmp_path / "learners.json"
+
+    records = workshop.create_learners(names, file, console=True)
+
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    written = json.loads(file.read_text())["learners"]
+    assert [r["participant"] for r in written] == names
+    printed = capsys.readouterr().out
+    for record in records:
+        assert record["secret_access_key"] not in printed and record["access_key_id"] not in printed
+        assert record["password"] not in printed
+    learner = boto3.client("sts", aws_access_key_id=records[0]["access_key_id"],
+                           aws_secret_access_key=records[0]["secret_access_key"])
+    assert learner.get_caller_identity()["Arn"].endswith(f":user/course-learners/{names[0]}")
+    with pytest.raises(CourseError, match="already exists"):
+        workshop.create_learners([unique("x")], file)
+    assert json.loads(file.read_text())["learners"] == written, "an existing secrets file is never overwritten"
+
+
+def test_learner_names_that_extend_each_other_are_refused():
+    with pytest.raises(CourseError, match="cannot be used together"):
+        workshop.check_names_do_not_extend_each_other(["ali", "ali-b"])
+    assert workshop.learner_names(12)[:2] == ["learner-01", "learner-02"]
+
+
+def test_learners_and_their_keys_go_with_the_room_not_with_one_participant(on_private_cloud, tmp_path):
+    name = workshop.learner_names(1, prefix=unique("l"))[0]
+    workshop.create_learners([name], tmp_path / "learners.json", say=lambda line: None)
+    make_course_resources(name, layer=False)
+
+    own = teardown.run(participant=name, confirm=True, verbose=False)
+    assert own.left == [] and name in {u["UserName"] for u in boto3.client("iam").list_users()["Users"]}, \
+        "a participant's own teardown keeps their learner user"
+
+    room = teardown.run(all_participants=True, confirm=True, verbose=False)
+    deleted = [str(item) for item in room.deleted]
+    assert f"IAM learner user {name}" in deleted
+    assert any(item.startswith(f"IAM access key {name}/") for item in deleted)
+    assert f"IAM policy course-learner-{name}" in deleted
+    assert room.left == [] and room.failed == []
+    assert name not in {u["UserName"] for u in boto3.client("iam").list_users()["Users"]}
