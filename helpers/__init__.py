@@ -7,8 +7,9 @@ from .backend import Connection, connect, current
 from .errors import CourseError
 from .exercises import BLANK, ____, exercise
 from .naming import name, participant, tag_list, tags, workdir
+from .request_tester import request_tester
 from .urls import invoke_url
 from .widgets import quiz
 
 __all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "invoke_url",
-           "name", "participant", "quiz", "tag_list", "tags", "workdir"]
+           "name", "participant", "quiz", "request_tester", "tag_list", "tags", "workdir"]
