@@ -5,11 +5,12 @@ lesson *teaches* is written in the notebook as plain boto3 and requests.
 """
 from .backend import Connection, connect, current
 from .errors import CourseError
+from . import iam
 from .exercises import BLANK, ____, exercise
 from .naming import name, participant, tag_list, tags, workdir
 from .request_tester import request_tester
 from .urls import invoke_url
 from .widgets import quiz
 
-__all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "invoke_url",
+__all__ = ["BLANK", "Connection", "CourseError", "____", "connect", "current", "exercise", "iam", "invoke_url",
            "name", "participant", "quiz", "request_tester", "tag_list", "tags", "workdir"]
