@@ -1,7 +1,7 @@
 """Teardown of one participant's full course on the local cloud (target ≤ 5 s).
 
 ``make_course_resources`` builds, through plain boto3, what the whole course
-leaves behind for one participant: IAM user (key, inline policy, login profile),
+leaves behind for one participant: a budget alarm, IAM user (key, inline policy, login profile),
 role (inline and attached policies), a customer managed policy with two versions,
 a function with a version, an alias (and provisioned concurrency where the local
 cloud has it), a layer with three versions, a REST API with a resource, method and
@@ -34,11 +34,14 @@ def handler_zip() -> bytes:
 
 
 def make_course_resources(participant: str, *, variant: str = "", course: str | None = COURSE,
-                          layer: bool = True, provisioned: bool = True, session: Any = None) -> dict[str, Any]:
+                          layer: bool = True, budget: bool | None = None, provisioned: bool = True,
+                          session: Any = None) -> dict[str, Any]:
     """Create one participant's course resources; ``course=None`` leaves them untagged.
 
     Names are ``<participant>-<variant><thing>``. Returns the names made, by kind,
-    and whether provisioned concurrency could be configured here.
+    and whether provisioned concurrency could be configured here. Layers (never
+    taggable) and budgets (untaggable on the local cloud) are made only for the
+    course's own set unless asked.
     """
     import boto3
 
@@ -103,6 +106,14 @@ def make_course_resources(participant: str, *, variant: str = "", course: str | 
     events.put_rule(**rule_args, **({"Tags": tag_list} if tag_list else {}))
     events.put_targets(Rule=name("warmer"), Targets=[{"Id": "warm", "Arn": function["FunctionArn"]}])
     made["rule"] = name("warmer")
+
+    if budget if budget is not None else course == COURSE:
+        account = session.client("sts").get_caller_identity()["Account"]
+        session.client("budgets").create_budget(
+            AccountId=account, ResourceTags=tag_list,
+            Budget={"BudgetName": name("monthly-budget"), "BudgetType": "COST", "TimeUnit": "MONTHLY",
+                    "BudgetLimit": {"Amount": "5", "Unit": "USD"}})
+        made["budget"] = name("monthly-budget")
     return made
 
 

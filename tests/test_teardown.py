@@ -75,6 +75,8 @@ def existing(prefix: str) -> set[str]:
     names |= {g["logGroupName"].removeprefix("/aws/lambda/")
               for g in boto3.client("logs").describe_log_groups()["logGroups"]}
     names |= {r["Name"] for r in boto3.client("events").list_rules()["Rules"]}
+    names |= {b["BudgetName"] for b in boto3.client("budgets").describe_budgets(
+        AccountId=boto3.client("sts").get_caller_identity()["Account"]).get("Budgets", [])}
     return {n for n in names if n.startswith(prefix)}
 
 
@@ -113,7 +115,8 @@ def test_teardown_of_one_participant_deletes_exactly_its_own(connected):
     deleted = {str(item) for item in report.deleted}
     for expected in (f"Lambda function {alice}-fn", f"Lambda alias {alice}-fn:live", f"IAM role {alice}-role",
                      f"IAM user {alice}-user", f"IAM policy {alice}-policy", f"DynamoDB table {alice}-table",
-                     f"log group /aws/lambda/{alice}-fn", f"EventBridge rule {alice}-warmer"):
+                     f"log group /aws/lambda/{alice}-fn", f"EventBridge rule {alice}-warmer",
+                     f"AWS budget {alice}-monthly-budget"):
         assert expected in deleted
 
 

@@ -27,7 +27,8 @@ def is_unsupported(error: Exception) -> bool:
     that as "nothing of this kind exists here".
     """
     code = error_code(error)
-    return code in {"404", "501", "NotImplemented", "NotImplementedError"} or (
+    # A bare HTTP status (moto's HTML 404/500 page) is never an AWS error: AWS always names its codes.
+    return (code.isdigit() and code not in ("401", "403")) or code in {"NotImplemented", "NotImplementedError"} or (
         type(error).__name__ == "ResponseParserError")
 
 
@@ -54,17 +55,20 @@ class Context:
     include_learners: bool = False
     failures: list[Failure] = field(default_factory=list)
     foreign_functions: set[str] = field(default_factory=set)  # prefixed functions of no/another course
-    _clients: dict[str, Any] = field(default_factory=dict)
+    _clients: dict[tuple[str, bool], Any] = field(default_factory=dict)
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
+    def client(self, service: str, *, single_attempt: bool = False) -> Any:
+        """A client of ``service``; ``single_attempt`` for probing calls an endpoint may lack."""
+        key = (service, single_attempt)
+        if key not in self._clients:
             from botocore.config import Config
 
             # API Gateway: our own pacer retries (with progress output), not botocore silently.
-            retries = {"max_attempts": 1, "mode": "standard"} if service == "apigateway" else {"mode": "standard"}
-            self._clients[service] = self.session.client(service, region_name=self.region,
-                                                         config=Config(retries=retries))
-        return self._clients[service]
+            once = single_attempt or service == "apigateway"
+            retries = {"max_attempts": 1, "mode": "standard"} if once else {"mode": "standard"}
+            self._clients[key] = self.session.client(service, region_name=self.region,
+                                                     config=Config(retries=retries))
+        return self._clients[key]
 
     def pages(self, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
         """Every item of a paginated list call, or of a plain one when no paginator exists."""

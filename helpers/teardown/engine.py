@@ -14,7 +14,7 @@ from typing import Callable
 
 from .context import Context, explain, is_gone
 from .model import Failure, Report, Resource
-from .services import apigateway, dynamodb, events, iam, lambda_, logs
+from .services import apigateway, budgets, dynamodb, events, iam, lambda_, logs
 
 FINDERS: list[tuple[str, Callable[[Context], list[Resource]]]] = [
     ("EventBridge rules", events.find_rules),
@@ -25,14 +25,15 @@ FINDERS: list[tuple[str, Callable[[Context], list[Resource]]]] = [
     ("IAM users", iam.find_users),
     ("IAM policies", iam.find_policies),
     ("Lambda layers", lambda_.find_layers),   # by name: needs the participants seen above
+    ("budgets", budgets.find_budgets),        # by tags, or by name where the endpoint has no budget tags
     ("log groups", logs.find_log_groups),     # untagged ones by name, and after Lambda (foreign functions)
 ]
 
 DELETE_ORDER = ["EventBridge event bus", "EventBridge rule", "REST API", "Lambda function", "Lambda layer",
-                "log group", "DynamoDB table", "IAM role", "IAM user", "IAM learner user", "IAM policy"]
+                "log group", "DynamoDB table", "IAM role", "IAM user", "IAM learner user", "IAM policy", "AWS budget"]
 
 DELETERS = {**events.DELETERS, **apigateway.DELETERS, **lambda_.DELETERS, **dynamodb.DELETERS,
-            **logs.DELETERS, **iam.DELETERS}
+            **logs.DELETERS, **iam.DELETERS, **budgets.DELETERS}
 
 
 def find(ctx: Context) -> list[Resource]:
