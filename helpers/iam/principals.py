@@ -162,9 +162,15 @@ def resolve(access_key_id: str, session_token: str | None) -> Principal:
                         break
                     return _user_principal(user, key)
         raise AuthenticationError("InvalidClientTokenId", "The security token included in the request is invalid.")
-    for session in sts_backends[identity.ACCOUNT_ID][PARTITION].assumed_roles:
-        if session.access_key_id == access_key_id:
-            if session.session_token != session_token:
-                break
-            return _session_principal(session)
+    # Sessions live in the partition's STS backend; look in any other region's too, in case a
+    # part of the local cloud assumed a role through a regional backend.
+    account_backends = sts_backends[identity.ACCOUNT_ID]
+    backends = [account_backends[PARTITION]] + [b for r, b in list(account_backends.items()) if r != PARTITION]
+    for backend in backends:
+        for session in backend.assumed_roles:
+            if session.access_key_id == access_key_id:
+                if session.session_token != session_token:
+                    raise AuthenticationError("InvalidClientTokenId",
+                                              "The security token included in the request is invalid.")
+                return _session_principal(session)
     raise AuthenticationError("InvalidClientTokenId", "The security token included in the request is invalid.")
