@@ -10,7 +10,16 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-SETTING = "COURSE_IAM_ENFORCE"
+from .. import settings as _settings
+
+# Registered here (not only in the extension) so that importing ``helpers`` lists it for the
+# README's settings table and the admin endpoint alike.
+ENFORCE = _settings.register(_settings.Setting(
+    "COURSE_IAM_ENFORCE", False,
+    "Enforce IAM in the local cloud: every signed request to DynamoDB, Lambda, API Gateway, IAM, STS, "
+    "CloudWatch Logs and EventBridge is checked against the caller's policies, as on AWS.",
+    bool, runtime=True))
+SETTING = ENFORCE.name
 _PROPAGATING = {"InvalidClientTokenId", "UnrecognizedClientException", "AccessDenied", "AccessDeniedException"}
 
 

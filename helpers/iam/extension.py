@@ -20,9 +20,8 @@ import logging
 from typing import Any, Callable
 from urllib.parse import quote
 
-from .. import settings
 from ..localcloud.extensions import Extension
-from . import changes, managed
+from . import ENFORCE, changes, managed
 from .authorizer import Authorizer
 from .errors import error_response
 from .principals import AuthenticationError
@@ -31,11 +30,6 @@ from .sigv4 import parse_authorization
 
 log = logging.getLogger("localcloud.iam")
 
-ENFORCE = settings.register(settings.Setting(
-    "COURSE_IAM_ENFORCE", False,
-    "Enforce IAM in the local cloud: every signed request to DynamoDB, Lambda, API Gateway, IAM, STS, "
-    "CloudWatch Logs and EventBridge is checked against the caller's policies, as on AWS.",
-    bool, runtime=True))
 
 _NEVER_ENFORCED = ("/_localcloud/", "/moto-api/")
 
