@@ -81,6 +81,9 @@ class Report:
         return (f"Teardown of {self.scope} in {self.region}: deleted {len(self.deleted)}, "
                 f"failed {len(self.failed)}; looked again: {verdict} ({self.seconds:.1f} s).")
 
+    def __repr__(self) -> str:
+        return f"<teardown Report: {self.summary()}>"
+
     def __str__(self) -> str:
         lines = [self.summary()]
         if self.dry_run:
