@@ -1,4 +1,7 @@
-"""python -m helpers.workshop create-learners N [--file out.json]: IAM users for a workshop room.
+"""python -m helpers.workshop create-learners N [--file out.json] | policy: a workshop room's learners.
+
+``policy`` prints the learner policy for one participant (``--participant``) or the
+shared one for IAM Identity Center permission sets (``--shared``).
 
 The fallback for accounts without IAM Identity Center (docs/instructor-guide.md
 prefers temporary credentials). Each learner gets an IAM user named after their
@@ -147,7 +150,25 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--console", action="store_true", help="also give each learner a console password")
     create.add_argument("--backend", choices=("local", "aws", "endpoint"), default=None)
     create.add_argument("--yes", action="store_true", help="on a real account: yes, create these users")
+    policy = commands.add_parser("policy", help="print the learner policy (JSON) for one participant or shared")
+    who = policy.add_mutually_exclusive_group(required=True)
+    who.add_argument("--participant")
+    who.add_argument("--shared", action="store_true",
+                     help="one policy for all, scoped by each session's 'participant' principal tag")
+    policy.add_argument("--account", required=True, help="the 12-digit account id")
+    policy.add_argument("--region", default="ap-northeast-2")
     args = parser.parse_args(argv)
+    if args.command == "policy":
+        from .teardown.policy import shared_learner_policy
+
+        try:
+            document = (shared_learner_policy(args.account, args.region) if args.shared
+                        else learner_policy(args.participant, args.account, args.region))
+        except CourseError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(json.dumps(document, indent=2))
+        return 0
     file = Path(args.file) if args.file else REPO_ROOT / "work" / f"learners-{time.strftime('%Y%m%d-%H%M%S')}.json"
     try:
         names = learner_names(args.count, args.prefix)
