@@ -46,7 +46,8 @@ def handler(event, context):
 
 
 @pytest.fixture(scope="module")
-def cloud(connected):
+def cloud(local_cloud):
+    connected = helpers.connect("local", quiet=True)
     extensions = requests.get(f"{connected.endpoint}/_localcloud/health", timeout=5).json()["extensions"]
     if "lambda" not in extensions:
         pytest.skip("the local cloud has no Lambda runtime registered yet")
