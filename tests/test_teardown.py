@@ -366,3 +366,53 @@ def test_learners_and_their_keys_go_with_the_room_not_with_one_participant(on_pr
     assert f"IAM policy course-learner-{name}" in deleted
     assert room.left == [] and room.failed == []
     assert name not in {u["UserName"] for u in boto3.client("iam").list_users()["Users"]}
+
+
+# -- with IAM enforcement on: a learner holding only the learner policy ---------------------------
+@pytest.fixture
+def iam_enforced(connected):
+    import helpers
+
+    previous = helpers.iam.enforcement(True)
+    yield
+    helpers.connect("local", quiet=True)
+    helpers.iam.enforcement(previous)
+
+
+def _learner(tmp_path) -> tuple[str, boto3.session.Session]:
+    name = workshop.learner_names(1, prefix=unique("l"))[0]
+    record = workshop.create_learners([name], tmp_path / f"{name}.json", say=lambda line: None)[0]
+    return name, boto3.session.Session(aws_access_key_id=record["access_key_id"],
+                                       aws_secret_access_key=record["secret_access_key"])
+
+
+def test_a_learner_with_only_the_learner_policy_tears_down_their_own_resources(iam_enforced, tmp_path):
+    name, learner = _learner(tmp_path)
+    make_course_resources(name)  # made by the admin, named and tagged as the learner's
+
+    report = teardown.run(participant=name, confirm=True, verbose=False, session=learner)
+
+    assert report.failed == [], [str(f) for f in report.failed]
+    assert report.left == []
+    assert existing(name + "-") == set()
+    teardown.run(participant=name, include_learners=True, confirm=True, verbose=False)
+
+
+def test_a_learner_cannot_tear_down_another_participants_resources(iam_enforced, tmp_path):
+    """Denied calls are reported with their reason, and nothing of the other participant goes.
+
+    (No budget here: the local cloud's IAM enforcement does not cover AWS Budgets.)"""
+    name, learner = _learner(tmp_path)
+    other = unique("bob")
+    make_course_resources(other, budget=False)
+    before = existing(other + "-")
+
+    report = teardown.run(participant=other, confirm=True, verbose=False, session=learner)
+
+    assert existing(other + "-") == before
+    assert report.failed and not report.ok
+    assert all("AccessDenied" in f.reason or "versions could not be deleted" in f.reason
+               for f in report.failed), [str(f) for f in report.failed]
+    assert f"Lambda function {other}-fn" in report.unreadable, "tags it may not read: left alone, and said so"
+    teardown.run(participant=name, include_learners=True, confirm=True, verbose=False)
+    teardown.run(participant=other, confirm=True, verbose=False)

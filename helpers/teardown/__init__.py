@@ -85,6 +85,7 @@ def plan(ctx: Context) -> Report:
                  f"(account {ctx.account})…")
     report = Report(ctx.scope.describe(), ctx.region, ctx.account, dry_run=True, found=engine.find(ctx))
     report.failed.extend(ctx.failures)
+    report.unreadable = sorted(set(ctx.unreadable))
     report.left = report.all_found()
     report.seconds = time.monotonic() - started
     return report
@@ -94,7 +95,7 @@ def carry_out(ctx: Context, planned: Report, settle_seconds: float | None = None
     """Delete what ``planned`` found, then look again; returns the final report."""
     started = time.monotonic()
     report = Report(planned.scope, planned.region, planned.account, dry_run=False, found=planned.found,
-                    failed=list(planned.failed))
+                    failed=list(planned.failed), unreadable=list(planned.unreadable))
     total = len(planned.all_found())
     ctx.progress(f"Deleting {total} resource(s), dependents first…" if total else "Nothing to delete.")
     engine.delete(ctx, planned.found, report)
@@ -136,4 +137,6 @@ def run(participant: str | None = None, *, all_participants: bool = False, dry_r
         say(f"  FAILED {failure}")
     for item in report.left:
         say(f"  LEFT   {item}")
+    for what in report.unreadable:
+        say(f"  UNCHECKED {what}: its tags may not be read with these credentials, so it was left alone")
     return report

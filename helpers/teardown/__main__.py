@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {item}")
     for failure in planned.failed:
         print(f"  could not look: {failure}")
+    for what in planned.unreadable:
+        print(f"  unchecked: {what} (its tags may not be read with these credentials; left alone)")
     print(planned.summary())
     if args.dry_run:
         return 0 if planned.ok else 1

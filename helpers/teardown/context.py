@@ -55,6 +55,7 @@ class Context:
     include_learners: bool = False
     failures: list[Failure] = field(default_factory=list)
     foreign_functions: set[str] = field(default_factory=set)  # prefixed functions of no/another course
+    unreadable: list[str] = field(default_factory=list)  # prefixed resources whose tags we may not read
     _clients: dict[tuple[str, bool], Any] = field(default_factory=dict)
 
     def client(self, service: str, *, single_attempt: bool = False) -> Any:
@@ -85,6 +86,21 @@ class Context:
         method = getattr(self.client(service), operation)
         wire_name = "".join(part.title() for part in operation.split("_"))
         return self.pacer.call(wire_name, method, **kwargs)
+
+    def readable(self, what: str, read: Callable[[], Any]) -> Any:
+        """``read()`` (a resource's tags), or None when these credentials may not read them.
+
+        A resource whose tags cannot be read cannot be proven the course's, so it is left
+        alone and listed in the report: with the learner policy that is every other
+        participant's resource whose name happens to start with this participant's prefix.
+        """
+        try:
+            return read()
+        except Exception as error:
+            if error_code(error) in DENIED_CODES:
+                self.unreadable.append(what)
+                return None
+            raise
 
     def could_not_list(self, what: str, error: Exception) -> None:
         self.failures.append(Failure(f"could not list {what}", explain(error)))

@@ -61,6 +61,7 @@ class Report:
     deleted: list[Resource] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     left: list[Resource] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # prefixed, tags not readable: left alone
     seconds: float = 0.0
 
     @property
@@ -93,6 +94,8 @@ class Report:
         lines += [f"  FAILED  {failure}" for failure in self.failed]
         if not self.dry_run:
             lines += [f"  LEFT    {item}" for item in self.left]
+        lines += [f"  UNCHECKED {what}: its tags may not be read with these credentials, so it was left alone"
+                  for what in self.unreadable]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -9,13 +9,14 @@ notifications and subscribers with it
 """
 from __future__ import annotations
 
-from ..context import Context, is_unsupported
+from ..context import DENIED_CODES, Context, is_unsupported
+from ..pacing import error_code
 from ..model import Resource
 from ..scope import tags_from_list
 
 
-def _tags(ctx: Context, name: str) -> dict[str, str] | None:
-    """The budget's tags, or None when this endpoint cannot tell."""
+def _tags(ctx: Context, name: str) -> dict[str, str] | None | bool:
+    """The budget's tags, None when this endpoint cannot tell, False when we may not read them."""
     arn = f"arn:aws:budgets::{ctx.account}:budget/{name}"
     try:
         client = ctx.client("budgets", single_attempt=True)
@@ -23,6 +24,9 @@ def _tags(ctx: Context, name: str) -> dict[str, str] | None:
     except Exception as error:
         if is_unsupported(error):
             return None
+        if error_code(error) in DENIED_CODES:
+            ctx.unreadable.append(f"AWS budget {name}")
+            return False
         raise
 
 
@@ -33,6 +37,8 @@ def find_budgets(ctx: Context) -> list[Resource]:
         if not ctx.scope.may_have_prefix(name):
             continue
         tags = _tags(ctx, name)
+        if tags is False:
+            continue
         owner = ctx.scope.owner_by_name(name) if tags is None else ctx.scope.owner_by_tags(name, tags)
         if owner is not None:
             found.append(Resource("AWS budget", name, owner, {"AccountId": ctx.account, "BudgetName": name}))

@@ -18,10 +18,13 @@ def find_tables(ctx: Context) -> list[Resource]:
     for name in ctx.pages("dynamodb", "list_tables", "TableNames"):
         if not ctx.scope.may_have_prefix(name):
             continue
-        table = client.describe_table(TableName=name)["Table"]
-        if table.get("TableStatus") == "DELETING":
+        table = ctx.readable(f"DynamoDB table {name}", lambda: client.describe_table(TableName=name)["Table"])
+        if table is None or table.get("TableStatus") == "DELETING":
             continue
-        tags = tags_from_list(client.list_tags_of_resource(ResourceArn=table["TableArn"]).get("Tags"))
+        tags = ctx.readable(f"DynamoDB table {name}", lambda: tags_from_list(
+            client.list_tags_of_resource(ResourceArn=table["TableArn"]).get("Tags")))
+        if tags is None:
+            continue
         owner = ctx.scope.owner_by_tags(name, tags)
         if owner is not None:
             found.append(Resource("DynamoDB table", name, owner, {"TableName": name}))

@@ -10,9 +10,10 @@ from ..context import Context, is_unsupported
 from ..model import Resource
 
 
-def _tags(ctx: Context, arn: str) -> dict[str, str]:
-    answer = ctx.client("events").list_tags_for_resource(ResourceARN=arn)
-    return {t["Key"]: t["Value"] for t in answer.get("Tags", [])}
+def _tags(ctx: Context, what: str, arn: str) -> dict[str, str]:
+    """The tags, or {} (never the course's) when these credentials may not read them."""
+    answer = ctx.readable(what, lambda: ctx.client("events").list_tags_for_resource(ResourceARN=arn))
+    return {t["Key"]: t["Value"] for t in (answer or {}).get("Tags", [])}
 
 
 def _buses(ctx: Context) -> list[dict]:
@@ -38,12 +39,12 @@ def find_rules(ctx: Context) -> list[Resource]:
         bus_name = bus["Name"]
         bus_owner = None
         if bus_name != "default" and ctx.scope.may_have_prefix(bus_name) and bus.get("Arn"):
-            bus_owner = ctx.scope.owner_by_tags(bus_name, _tags(ctx, bus["Arn"]))
+            bus_owner = ctx.scope.owner_by_tags(bus_name, _tags(ctx, f"event bus {bus_name}", bus["Arn"]))
         rules = []
         for rule in ctx.pages("events", "list_rules", "Rules", EventBusName=bus_name):
             if rule.get("ManagedBy") or not ctx.scope.may_have_prefix(rule["Name"]):
                 continue
-            owner = ctx.scope.owner_by_tags(rule["Name"], _tags(ctx, rule["Arn"]))
+            owner = ctx.scope.owner_by_tags(rule["Name"], _tags(ctx, f"EventBridge rule {rule['Name']}", rule["Arn"]))
             if owner is not None:
                 rules.append(_rule(ctx, rule, bus_name, owner))
         if bus_owner is not None:

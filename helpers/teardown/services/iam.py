@@ -60,7 +60,8 @@ def find_roles(ctx: Context) -> list[Resource]:
         name = role["RoleName"]
         if role.get("Path", "/").startswith(SERVICE_PATHS) or not ctx.scope.may_have_prefix(name):
             continue
-        owner = ctx.scope.owner_by_tags(name, tags_from_list(client.list_role_tags(RoleName=name).get("Tags")))
+        tags = ctx.readable(f"IAM role {name}", lambda: client.list_role_tags(RoleName=name).get("Tags"))
+        owner = None if tags is None else ctx.scope.owner_by_tags(name, tags_from_list(tags))
         if owner is not None:
             found.append(Resource("IAM role", name, owner, {"RoleName": name}, _role_dependents(ctx, name, owner)))
     return found
@@ -124,7 +125,9 @@ def find_users(ctx: Context) -> list[Resource]:
             continue
         if learner and not ctx.include_learners:
             continue
-        tags = tags_from_list(client.list_user_tags(UserName=name).get("Tags"))
+        tags = ctx.readable(f"IAM user {name}", lambda: tags_from_list(client.list_user_tags(UserName=name).get("Tags")))
+        if tags is None:
+            continue
         owner = _learner_owner(ctx, user, tags) if learner else ctx.scope.owner_by_tags(name, tags)
         if owner is not None:
             found.append(Resource("IAM user" if not learner else "IAM learner user", name, owner,
@@ -145,7 +148,8 @@ def find_policies(ctx: Context) -> list[Resource]:
         name, arn = policy["PolicyName"], policy["Arn"]
         if policy.get("Path") == LEARNER_PATH or not ctx.scope.may_have_prefix(name):
             continue
-        owner = ctx.scope.owner_by_tags(name, tags_from_list(client.list_policy_tags(PolicyArn=arn).get("Tags")))
+        tags = ctx.readable(f"IAM policy {name}", lambda: client.list_policy_tags(PolicyArn=arn).get("Tags"))
+        owner = None if tags is None else ctx.scope.owner_by_tags(name, tags_from_list(tags))
         if owner is not None:
             found.append(Resource("IAM policy", name, owner, {"PolicyArn": arn}, _policy_versions(ctx, arn, name, owner)))
     return found

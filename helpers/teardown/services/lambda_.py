@@ -84,7 +84,11 @@ def find_functions(ctx: Context) -> list[Resource]:
         name = function["FunctionName"]
         if not ctx.scope.may_have_prefix(name):
             continue
-        tags = ctx.client("lambda").list_tags(Resource=function["FunctionArn"]).get("Tags", {})
+        tags = ctx.readable(f"Lambda function {name}",
+                            lambda: ctx.client("lambda").list_tags(Resource=function["FunctionArn"]).get("Tags", {}))
+        if tags is None:
+            ctx.foreign_functions.add(name)  # cannot prove it is ours: neither is its log group
+            continue
         owner = ctx.scope.owner_by_tags(name, tags)
         if owner is None:
             if tags.get("course") != COURSE_TAG_VALUE:
@@ -115,7 +119,10 @@ def _delete_function(ctx: Context, resource: Resource) -> None:
 
 
 def _delete_layer(ctx: Context, resource: Resource) -> None:
-    """A layer has no delete call: it is gone once its last version is (checked when looking again)."""
+    """A layer has no delete call: it is gone once its last version is."""
+    left = _optional(ctx, "list_layer_versions", "LayerVersions", **resource.ident)
+    if left:
+        raise RuntimeError(f"{len(left)} of its versions could not be deleted (see above)")
 
 
 DELETERS = {

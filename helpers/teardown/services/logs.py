@@ -44,7 +44,9 @@ def find_log_groups(ctx: Context) -> list[Resource]:
         base = name.removeprefix(LAMBDA_PREFIX)
         if not ctx.scope.may_have_prefix(base):
             continue
-        tags = _tags(ctx, group)
+        tags = ctx.readable(f"log group {name}", lambda: _tags(ctx, group))
+        if tags is None:
+            continue
         if tags:
             owner = ctx.scope.owner_by_tags(base, tags)
             if owner is not None:
