@@ -98,15 +98,18 @@ def test_a_default_quota_is_enough(connected):
 
 
 def test_a_learner_holding_the_course_policy_is_covered(as_local_admin, tmp_path, monkeypatch):
+    """With IAM enforcement on, the learner reads their own policy (the simulator is missing here)."""
     name = workshop.learner_names(1, prefix=unique("l"))[0]
     record = workshop.create_learners([name], tmp_path / "l.json", say=lambda line: None)[0]
     monkeypatch.setenv("COURSE_PARTICIPANT", name)
+    previous = helpers.iam.enforcement(True)
     helpers.connect("local", access_key_id=record["access_key_id"], secret_access_key=record["secret_access_key"])
 
     try:
         report = preflight.run()
     finally:
         helpers.connect("local", quiet=True)
+        helpers.iam.enforcement(previous)
         teardown.run(participant=name, include_learners=True, confirm=True, verbose=False)
 
     assert f":user/course-learners/{name}" in report.check("identity").detail
