@@ -68,7 +68,10 @@ def prepare(participant: str | None = None, *, all_participants: bool = False,
     import boto3
 
     scope = _scope(participant, all_participants)
-    session = session or boto3.session.Session()
+    if session is None:  # boto3's default session: it follows connect() and keeps its loaded models
+        if boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        session = boto3.DEFAULT_SESSION
     region = (region or session.region_name or os.environ.get("AWS_REGION")
               or os.environ.get("AWS_DEFAULT_REGION") or "ap-northeast-2")
     say = progress or (lambda line: print(line, flush=True))
