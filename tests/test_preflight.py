@@ -218,3 +218,16 @@ def test_a_policy_without_the_course_permissions_is_found_missing():
     denied = preflight.missing_from([{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
                                                     {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}], required)
     assert denied and all(action.startswith("iam:") for action, _ in denied)
+
+
+def test_preflight_on_the_real_account_code_path(local_cloud):
+    """The endpoint backend runs the aws backend's code path; an endpoint without GetAccountSettings
+    gets a warning, not a crash."""
+    import os
+
+    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url)
+    answer = subprocess.run([sys.executable, "-m", "helpers.preflight", "--participants", "5"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+    assert "Preflight (endpoint" in answer.stdout
+    assert "Lambda concurrency quota" in answer.stdout

@@ -416,3 +416,15 @@ def test_a_learner_cannot_tear_down_another_participants_resources(iam_enforced,
     assert f"Lambda function {other}-fn" in report.unreadable, "tags it may not read: left alone, and said so"
     teardown.run(participant=name, include_learners=True, confirm=True, verbose=False)
     teardown.run(participant=other, confirm=True, verbose=False)
+
+
+def test_the_command_on_the_real_account_code_path(connected, local_cloud):
+    """The endpoint backend runs the aws backend's code path (identity check, no local shortcuts)."""
+    alice = unique("alice")
+    make_course_resources(alice, layer=False)
+    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url)
+    done = subprocess.run([sys.executable, "-m", "helpers.teardown", "--participant", alice, "--yes"], env=env,
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Backend: endpoint" in done.stdout and "nothing is left" in done.stdout
+    assert existing(alice + "-") == set()

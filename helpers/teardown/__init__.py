@@ -15,7 +15,6 @@ import os
 import sys
 import time
 from typing import Any, Callable
-from urllib.parse import urlparse
 
 from ..errors import CourseError
 from . import engine
@@ -28,14 +27,14 @@ from .scope import Scope
 __all__ = ["Failure", "Report", "Resource", "learner_policy", "prepare", "run", "shared_learner_policy"]
 
 
-def _talks_to_local_cloud() -> bool:
+def _talks_to_real_aws() -> bool:
+    """AWS's quotas apply on the aws backend only; the local cloud and other endpoints have none."""
     from ..backend import current
 
     connection = current()
     if connection is not None:
-        return connection.is_local
-    host = urlparse(os.environ.get("AWS_ENDPOINT_URL", "")).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
+        return connection.backend == "aws"
+    return not os.environ.get("AWS_ENDPOINT_URL")
 
 
 def _scope(participant: str | None, all_participants: bool) -> Scope:
@@ -75,7 +74,7 @@ def prepare(participant: str | None = None, *, all_participants: bool = False,
     region = (region or session.region_name or os.environ.get("AWS_REGION")
               or os.environ.get("AWS_DEFAULT_REGION") or "ap-northeast-2")
     say = progress or (lambda line: print(line, flush=True))
-    pacer = Pacer(enabled=(not _talks_to_local_cloud()) if pace is None else pace,
+    pacer = Pacer(enabled=_talks_to_real_aws() if pace is None else pace,
                   progress=say, sleep=sleep, clock=clock)
     learners = all_participants if include_learners is None else include_learners
     return Context(session, scope, region, _account(session, region), pacer, say, include_learners=learners)
