@@ -225,7 +225,10 @@ def test_preflight_on_the_real_account_code_path(local_cloud):
     gets a warning, not a crash."""
     import os
 
-    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url)
+    from helpers.localcloud import identity
+
+    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url,
+               **identity.credentials())
     answer = subprocess.run([sys.executable, "-m", "helpers.preflight", "--participants", "5"], env=env,
                             capture_output=True, text=True, timeout=120)
     assert answer.returncode == 0, answer.stdout + answer.stderr

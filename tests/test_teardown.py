@@ -422,7 +422,9 @@ def test_the_command_on_the_real_account_code_path(connected, local_cloud):
     """The endpoint backend runs the aws backend's code path (identity check, no local shortcuts)."""
     alice = unique("alice")
     make_course_resources(alice, layer=False)
-    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url)
+    from helpers.localcloud import identity
+
+    env = dict(os.environ, COURSE_BACKEND="endpoint", COURSE_ENDPOINT_URL=local_cloud.url, **identity.credentials())
     done = subprocess.run([sys.executable, "-m", "helpers.teardown", "--participant", alice, "--yes"], env=env,
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr

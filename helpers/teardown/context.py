@@ -36,6 +36,8 @@ def explain(error: Exception) -> str:
     """A one-line reason a learner can act on."""
     response = getattr(error, "response", None) or {}
     code = error_code(error) or type(error).__name__
+    if is_unsupported(error):
+        return f"{code}: this endpoint does not implement the call"
     message = str(response.get("Error", {}).get("Message", "") or error).strip().splitlines()[0][:300]
     reason = f"{code}: {message}" if message and message != code else code
     if code in DENIED_CODES:

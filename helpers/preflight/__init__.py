@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CourseError
-from .paths import REPO_ROOT
+from ..errors import CourseError
+from ..paths import REPO_ROOT
 
 LAMBDA_UNRESERVED_MINIMUM = 100
 BURST_SIZE = 10  # the cold-start lesson's burst of concurrent invokes
@@ -152,7 +152,7 @@ def _check_concurrency(report: Preflight, session: Any, region: str, participant
     try:
         settings = session.client("lambda", region_name=region).get_account_settings()
     except Exception as error:
-        from .teardown.context import explain, is_unsupported
+        from ..teardown.context import explain, is_unsupported
 
         if local and is_unsupported(error):
             report.add("Lambda concurrency quota", "ok",
@@ -177,7 +177,7 @@ def principal_arn(caller_arn: str) -> str:
 
 def required_permissions(participant: str, account: str, region: str) -> list[dict[str, Any]]:
     """The statements the course needs: the learner policy, made concrete for this participant."""
-    from .teardown.policy import learner_policy
+    from ..teardown.policy import learner_policy
 
     return learner_policy(participant, account, region)["Statement"]
 
@@ -275,7 +275,7 @@ def _describe_missing(missing: list[tuple[str, str]]) -> str:
 
 
 def _check_permissions(report: Preflight, session: Any, caller: dict, participant: str, region: str) -> None:
-    from .teardown.context import explain, is_unsupported
+    from ..teardown.context import explain, is_unsupported
 
     arn = principal_arn(caller["Arn"])
     required = required_permissions(participant, caller["Account"], region)
@@ -311,9 +311,9 @@ def run(participants: int = 1, session: Any = None) -> Preflight:
     """Check the account this kernel is connected to (``helpers.connect()`` first)."""
     import boto3
 
-    from .backend import current
-    from .naming import participant as current_participant
-    from .teardown.context import explain
+    from ..backend import current
+    from ..naming import participant as current_participant
+    from ..teardown.context import explain
 
     connection = current()
     session = session or boto3.session.Session()
@@ -339,8 +339,8 @@ def run(participants: int = 1, session: Any = None) -> Preflight:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from . import backend as switch
-    from . import settings
+    from .. import backend as switch
+    from .. import settings
 
     parser = argparse.ArgumentParser(prog="python -m helpers.preflight",
                                      description="Check region, identity, Lambda concurrency quota and permissions "
@@ -360,6 +360,3 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     return 0 if report.ok else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())
