@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any, Callable
 
-from . import deployments, gateway_errors, mapping, media_types, parameters
+from . import api_keys, deployments, gateway_errors, mapping, media_types, parameters
 from .context import Environment, Invocation, base_variables
 from .gateway_errors import GatewayError, InternalServerError, MissingAuthenticationToken
 from .integrations import EndpointResponse, HttpResponse
@@ -69,10 +69,14 @@ class Gateway:
         invocation.variables["resourcePath"] = match.resource.path
 
     def method_request(self, invocation: Invocation) -> None:
-        """Authorisation the local cloud can check: AWS_IAM needs a SigV4 signature to be present."""
+        """What the local cloud checks before integrating: an AWS_IAM method needs a SigV4 signature
+        (present; it is not verified), an apiKeyRequired method a valid x-api-key."""
         method = invocation.route.method
-        if method.authorization_type == "AWS_IAM" and not invocation.request.header("Authorization"):
+        request = invocation.request
+        if method.authorization_type == "AWS_IAM" and not request.header("Authorization"):
             raise MissingAuthenticationToken(log="AWS_IAM method called without a signature")
+        if method.api_key_required:
+            api_keys.require_api_key(invocation.api, request.stage, request.header("x-api-key"))
 
     def integrate(self, invocation: Invocation) -> HttpResponse:
         integration = invocation.route.method.integration

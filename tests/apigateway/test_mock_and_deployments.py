@@ -181,3 +181,44 @@ def test_invoke_url_on_aws(monkeypatch):
 def test_invoke_url_refuses_bad_input(api_id, stage):
     with pytest.raises(helpers.CourseError):
         helpers.invoke_url(api_id, stage)
+
+
+def test_update_integration_edits_a_template_for_the_next_deployment(apigw, api):
+    """update_integration with a patch on /requestTemplates/application~1json (the API reference's
+    PATCH operations), then a deployment: the new template answers."""
+    api_id, root = api
+    mock_method(apigw, api_id, root, "GET", body_template='{"version": 1}')
+    apigw.create_deployment(restApiId=api_id, stageName="dev")
+    apigw.update_integration_response(restApiId=api_id, resourceId=root, httpMethod="GET", statusCode="200",
+                                      patchOperations=[{"op": "replace", "path": "/responseTemplates/application~1json",
+                                                        "value": '{"version": 2}'}])
+    apigw.update_integration(restApiId=api_id, resourceId=root, httpMethod="GET",
+                             patchOperations=[{"op": "replace", "path": "/timeoutInMillis", "value": "1000"}])
+    assert apigw.get_integration(restApiId=api_id, resourceId=root, httpMethod="GET")["timeoutInMillis"] == 1000
+    url = helpers.invoke_url(api_id, "dev") + "/"
+    assert requests.get(url).json() == {"version": 1}
+    apigw.create_deployment(restApiId=api_id, stageName="dev")
+    assert requests.get(url).json() == {"version": 2}
+
+
+def test_api_key_required_method(apigw, api):
+    """apiKeyRequired: 403 {"message": "Forbidden"} without a valid x-api-key of a usage plan for this
+    stage ("Create and use usage plans with API keys")."""
+    api_id, root = api
+    mock_method(apigw, api_id, root, "GET", body_template='{"ok": true}')
+    apigw.update_method(restApiId=api_id, resourceId=root, httpMethod="GET",
+                        patchOperations=[{"op": "replace", "path": "/apiKeyRequired", "value": "true"}])
+    apigw.create_deployment(restApiId=api_id, stageName="dev")
+    url = helpers.invoke_url(api_id, "dev") + "/"
+    key = apigw.create_api_key(name=helpers.name("apigw-test-key"), enabled=True)
+    try:
+        assert requests.get(url).status_code == 403
+        assert requests.get(url, headers={"x-api-key": key["value"]}).json() == {"message": "Forbidden"}
+        plan = apigw.create_usage_plan(name=helpers.name("apigw-test-plan"),
+                                       apiStages=[{"apiId": api_id, "stage": "dev"}])
+        apigw.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+        response = requests.get(url, headers={"x-api-key": key["value"]})
+        assert response.status_code == 200 and response.json() == {"ok": True}
+        apigw.delete_usage_plan(usagePlanId=plan["id"])
+    finally:
+        apigw.delete_api_key(apiKey=key["id"])
