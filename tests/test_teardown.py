@@ -430,3 +430,23 @@ def test_the_command_on_the_real_account_code_path(connected, local_cloud):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Backend: endpoint" in done.stdout and "nothing is left" in done.stdout
     assert existing(alice + "-") == set()
+
+
+def test_strays_lists_what_has_only_one_of_the_two_marks(connected):
+    """A notebook that forgot helpers.tags() (or helpers.name) leaves something teardown must not
+    delete; strays() names it so the notebook can be fixed."""
+    alice = unique("alice")
+    make_course_resources(alice, layer=False)
+    make_course_resources(alice, variant="untagged-", course=None, layer=False)
+    ddb = boto3.client("dynamodb")
+    ddb.create_table(TableName=f"no-prefix-{alice}", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}],
+                     BillingMode="PAY_PER_REQUEST",
+                     Tags=[{"Key": "course", "Value": "aws-serverless-notebooks"}, {"Key": "participant", "Value": alice}])
+
+    teardown.run(participant=alice, confirm=True, verbose=False)
+    left = {str(item) for item in teardown.strays(alice)}
+
+    assert f"DynamoDB table no-prefix-{alice}" in left, "tagged but without the prefix"
+    assert f"Lambda function {alice}-untagged-fn" in left and f"IAM role {alice}-untagged-role" in left
+    assert not any(item.startswith(f"Lambda function {alice}-fn") for item in left)

@@ -24,7 +24,7 @@ from .pacing import Pacer
 from .policy import learner_policy, shared_learner_policy
 from .scope import Scope
 
-__all__ = ["Failure", "Report", "Resource", "learner_policy", "prepare", "run", "shared_learner_policy"]
+__all__ = ["Failure", "Report", "Resource", "learner_policy", "prepare", "run", "shared_learner_policy", "strays"]
 
 
 def _talks_to_real_aws() -> bool:
@@ -142,3 +142,18 @@ def run(participant: str | None = None, *, all_participants: bool = False, dry_r
     for what in report.unreadable:
         say(f"  UNCHECKED {what}: its tags may not be read with these credentials, so it was left alone")
     return report
+
+
+def strays(participant: str | None = None, *, region: str | None = None, session: Any = None) -> list[Resource]:
+    """What carries the participant's prefix *or* the course's tags, but not both.
+
+    Teardown never deletes these (one mark is not proof). After a whole-course run and
+    a teardown, anything listed here was created by a notebook without ``helpers.name``
+    or without ``helpers.tags()``: a bug in that notebook, not in teardown.
+    """
+    quiet = lambda line: None  # noqa: E731
+    strict = prepare(participant, region=region, session=session, pace=False, progress=quiet)
+    strict_keys = {item.key for top in engine.find(strict) for item in top.walk()}
+    audit = prepare(participant, region=region, session=session, pace=False, progress=quiet)
+    audit.scope.either = True
+    return [item for top in engine.find(audit) for item in top.walk() if item.key not in strict_keys]

@@ -33,6 +33,9 @@ class Scope:
 
     participants: frozenset[str] | None
     known: set[str] = field(default_factory=set)
+    # Audit mode: prefix OR tag is enough. Never used to delete; it finds what a notebook
+    # created with only one of the two marks (see ``helpers.teardown.strays``).
+    either: bool = False
 
     @classmethod
     def one(cls, participant: str) -> "Scope":
@@ -52,6 +55,8 @@ class Scope:
 
     def owner_by_tags(self, name: str, tags: dict[str, str]) -> str | None:
         """The participant owning a taggable resource, or None: both prefix and tag must match."""
+        if self.either:
+            return self._owner_by_either(name, tags)
         if tags.get(COURSE_TAG) != COURSE_TAG_VALUE:
             return None
         participant = tags.get(PARTICIPANT_TAG, "")
@@ -59,6 +64,13 @@ class Scope:
             return None
         self.known.add(participant)
         return participant if self.wants(participant) else None
+
+    def _owner_by_either(self, name: str, tags: dict[str, str]) -> str | None:
+        participant = tags.get(PARTICIPANT_TAG, "")
+        if tags.get(COURSE_TAG) == COURSE_TAG_VALUE and self.wants(participant):
+            return participant
+        prefixed = [p for p in (self.participants or ()) if name.startswith(p + "-")]
+        return max(prefixed, key=len) if prefixed else None
 
     def owner_by_name(self, name: str) -> str | None:
         """The participant owning an untaggable resource: the longest known prefix, if wanted."""
@@ -70,6 +82,8 @@ class Scope:
 
     def may_have_prefix(self, name: str) -> bool:
         """Cheap filter before asking a service for tags: could ``name`` carry a wanted prefix?"""
+        if self.either:
+            return True  # a course tag without the prefix counts too
         if self.participants is None:
             head = name.split("-", 1)[0]
             return "-" in name and bool(head)
