@@ -2,6 +2,7 @@
 
     report = helpers.teardown.run(dry_run=True)    # what would go, nothing deleted
     report = helpers.teardown.run(confirm=True)    # delete; report.deleted / .failed / .left
+    helpers.teardown.strays()                      # what has only the prefix or only the tags
 
 From a shell: ``python -m helpers.teardown [--dry-run] [--participant NAME |
 --all-participants] [--yes]``. A resource is the course's only if it carries the
@@ -12,7 +13,6 @@ real account API Gateway's quotas are met by waiting (see ``pacing``).
 from __future__ import annotations
 
 import os
-import sys
 import time
 from typing import Any, Callable
 
