@@ -19,6 +19,7 @@ EXTENSIONS: list[str] = [
     "helpers.iam.extension:IamExtension",  # first after admin: IAM decides before any data plane acts
     "helpers.apigateway.extension:ApiGatewayExtension",
     "helpers.schedules.extension:SchedulesExtension",
+    "helpers.dynamodb_fixes:DynamoDbFixesExtension",  # keys checked against the key schema
 ]
 
 
