@@ -24,8 +24,9 @@ class InvocationResult:
 class LambdaServiceError(Exception):
     """A Lambda API error (the function never ran), e.g. ResourceNotFoundException."""
 
-    def __init__(self, code: str, message: str, status: int):
+    def __init__(self, code: str, message: str, status: int, extra: dict | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.extra = extra or {}   # more fields of AWS's error body, e.g. {"Reason": ...} on a 429

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 EXTENSIONS: list[str] = [
     "helpers.localcloud.admin:AdminExtension",
     "helpers.iam.extension:IamExtension",  # first after admin: IAM decides before any data plane acts
+    "helpers.lambda_runtime.extension:LambdaExtension",
     "helpers.apigateway.extension:ApiGatewayExtension",
     "helpers.schedules.extension:SchedulesExtension",
     "helpers.dynamodb_fixes:DynamoDbFixesExtension",  # keys checked against the key schema
