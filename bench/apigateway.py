@@ -131,8 +131,33 @@ def http_rows(n: int, concurrency_requests: int) -> list[dict]:
         overhead = [sample - duration for sample in samples]
         rows.append(row("local API's own overhead (round trip − median Lambda Duration "
                         f"{duration:.3f} ms)", overhead, 1.0))
+    rows.append(_own_time_row(connection.endpoint, api, session, url, n))
     rows.append(_concurrency_row(url, concurrency_requests))
     return rows
+
+
+def _own_time_row(endpoint: str, api: str, session, url: str, n: int) -> dict:
+    """The data plane's own time inside the local cloud: its request-log line's total minus the time
+    spent waiting for the Lambda runtime (COURSE_LOG_REQUESTS on for the measurement)."""
+    import re
+
+    from helpers.localcloud import client, control
+
+    log_path = control.find_running().log
+    start = open(log_path, "rb").seek(0, 2)
+    client.set_settings(endpoint, COURSE_LOG_REQUESTS=True)
+    try:
+        for _ in range(n):
+            session.get(url)
+    finally:
+        client.set_settings(endpoint, COURSE_LOG_REQUESTS=False)
+    pattern = re.compile(rf"{api} bench GET / → 200 in ([\d.]+) ms \(integration ([\d.]+) ms\)")
+    with open(log_path, "rb") as log_file:
+        log_file.seek(start)
+        text = log_file.read().decode("utf-8", "replace")
+    own = [float(total) - float(integration) for total, integration in pattern.findall(text)]
+    return row("API Gateway's own time in the local cloud (pipeline − Lambda runtime's invoke), from its "
+               "request log", own or [float("nan")], 1.0)
 
 
 def _concurrency_row(url: str, per_client: int, clients: int = 8) -> dict:

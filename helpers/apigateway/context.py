@@ -43,6 +43,7 @@ class Invocation:
     route: RouteMatch | None = None
     variables: dict[str, Any] = field(default_factory=dict)   # $context / requestContext
     logs: list[str] = field(default_factory=list)              # execution-log style notes
+    integration_ms: float = 0.0                                # time spent waiting for the backend
 
     @property
     def request_time_epoch_ms(self) -> int:

@@ -10,6 +10,7 @@ spelled as the client sent them and repeated headers as separate values.
 from __future__ import annotations
 
 import logging
+import time
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
 
@@ -40,16 +41,17 @@ class ApiGatewayExtension(Extension):
     def handle(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes] | None:
         if not is_user_request(environ.get("PATH_INFO", "")) or is_control_plane_call(environ):
             return None
+        begin = time.perf_counter()
         try:
             request = parse_request(environ)
         except RequestTooLarge as error:
             return _error_without_pipeline(start_response, error)
         response, invocation = self.gateway.handle(request)
-        if invocation.logs and (response.status >= 500 or self.cloud.settings.get("COURSE_LOG_REQUESTS")):
-            log.info("%s %s %s → %s: %s", request.api_id, request.http_method, request.raw_path,
-                     response.status, " | ".join(invocation.logs))
-        elif self.cloud.settings.get("COURSE_LOG_REQUESTS"):
-            log.info("%s %s %s → %s", request.api_id, request.http_method, request.raw_path, response.status)
+        if (invocation.logs and response.status >= 500) or self.cloud.settings.get("COURSE_LOG_REQUESTS"):
+            total = (time.perf_counter() - begin) * 1000
+            log.info("%s %s %s %s → %s in %.3f ms (integration %.3f ms)%s", request.api_id, request.stage,
+                     request.http_method, request.raw_path, response.status, total, invocation.integration_ms,
+                     (": " + " | ".join(invocation.logs)) if invocation.logs else "")
         body = b"" if request.http_method == "HEAD" else response.body
         headers = response.headers + [("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {_REASONS.get(response.status, 'Unknown')}", headers)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import time
 from urllib.parse import urlencode, urlsplit
 
 from ..context import Invocation
@@ -55,6 +56,7 @@ def http_call(invocation: Invocation, integration: FrozenIntegration, *, proxy: 
         method = request.http_method
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parts.hostname, parts.port, timeout=integration.timeout_ms / 1000)
+    begin = time.perf_counter()
     try:
         connection.request(method, target, body=body or None, headers=headers)
         answer = connection.getresponse()
@@ -68,6 +70,7 @@ def http_call(invocation: Invocation, integration: FrozenIntegration, *, proxy: 
         raise InternalServerError(log=f"Execution failed due to configuration error: {uri}: {error}") from None
     finally:
         connection.close()
+        invocation.integration_ms += (time.perf_counter() - begin) * 1000
 
 
 def _split_query(query: str) -> list[tuple[str, str]]:

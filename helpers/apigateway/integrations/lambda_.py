@@ -8,6 +8,7 @@ you must use the HTTP method of POST"); AWS answers 500 otherwise.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from .. import lambda_target, proxy_event
@@ -27,6 +28,7 @@ def invoke_function(invocation: Invocation, integration: FrozenIntegration, payl
     watchdog = lambda_target.needs_watchdog(function, integration.timeout_ms)
     from ..lambda_target import invoke_with_deadline
 
+    begin = time.perf_counter()
     try:
         result = invoke_with_deadline(lambda: invoker(target.name, target.qualifier, payload, target.region),
                                       integration.timeout_ms, watchdog)
@@ -34,6 +36,8 @@ def invoke_function(invocation: Invocation, integration: FrozenIntegration, payl
         code = getattr(error, "code", type(error).__name__)
         status = 500 if code in ("ResourceNotFoundException", "AccessDeniedException") else 502
         raise InternalServerError(status=status, log=f"Lambda invocation failed: {code}: {error}") from None
+    finally:
+        invocation.integration_ms += (time.perf_counter() - begin) * 1000
     invocation.log(f"Lambda request id {getattr(result, 'request_id', '?')}")
     return result
 
