@@ -152,10 +152,16 @@ def echo_event(event: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def gw():
+    from helpers.localcloud import extensions
     from helpers.localcloud.cloud import LocalCloud
     from helpers.localcloud.server import build_server
 
-    cloud = LocalCloud("127.0.0.1", 0)
+    real = list(extensions.EXTENSIONS)
+    extensions.EXTENSIONS[:] = [spec for spec in real if not spec.startswith("helpers.lambda_runtime.")]
+    try:
+        cloud = LocalCloud("127.0.0.1", 0)   # every extension but the real Lambda runtime
+    finally:
+        extensions.EXTENSIONS[:] = real
     server = build_server("127.0.0.1", 0, cloud)
     cloud.port = server.server_port
     runtime = FakeLambdaRuntime(cloud)
