@@ -4,9 +4,10 @@
 released together) return an :class:`Invocations` table, one row per invocation:
 
 - ``latency_ms``: what the caller waited for (client side, the whole round trip);
-- ``duration_ms``, ``billed_ms``, ``init_ms``, ``memory_mb``, ``max_memory_mb``: from the
-  invocation's ``REPORT`` line (https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html),
-  read from the ``LogType=Tail`` answer, else from CloudWatch Logs;
+- ``duration_ms``, ``billed_duration_ms``, ``init_duration_ms``, ``memory_size_mb``,
+  ``max_memory_used_mb``: from the invocation's ``REPORT`` line
+  (https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html), read from the
+  ``LogType=Tail`` answer, else from CloudWatch Logs (parsed by ``helpers.logs.parse_report``);
 - ``cold``: an ``Init Duration`` on the REPORT line means this invocation started a new execution
   environment (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html);
 - ``environment``: the log stream the REPORT line is in. Lambda writes one log stream per
@@ -20,33 +21,25 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
+
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable
 
-_REPORT = re.compile(r"REPORT RequestId: (?P<id>[0-9A-Za-z-]+)(?P<fields>[^\n]*)")
-_FIELD = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]*?):\s*(?P<value>[0-9.]+)\s*(?:ms|MB)")
-_FIELD_NAMES = {"Duration": "duration_ms", "Billed Duration": "billed_ms", "Memory Size": "memory_mb",
-                "Max Memory Used": "max_memory_mb", "Init Duration": "init_ms"}
-COLUMNS = ("n", "request_id", "latency_ms", "duration_ms", "billed_ms", "init_ms", "cold", "environment",
-           "memory_mb", "max_memory_mb", "version", "status", "error")
+COLUMNS = ("n", "request_id", "latency_ms", "duration_ms", "billed_duration_ms", "init_duration_ms", "cold",
+           "environment", "memory_size_mb", "max_memory_used_mb", "version", "status", "error")
+_REPORT_KEYS = ("duration_ms", "billed_duration_ms", "init_duration_ms", "memory_size_mb", "max_memory_used_mb")
 
 
-def parse_report(text: str, request_id: str | None = None) -> dict[str, Any] | None:
-    """The numbers on a ``REPORT RequestId: …`` line (the one for ``request_id`` if given)."""
-    for match in _REPORT.finditer(text or ""):
-        if request_id and match.group("id") != request_id:
-            continue
-        report: dict[str, Any] = {"request_id": match.group("id"), "init_ms": None}
-        for field in _FIELD.finditer(match.group("fields")):
-            name = _FIELD_NAMES.get(field.group("key").strip())
-            if name:
-                value = float(field.group("value"))
-                report[name] = int(value) if name in ("memory_mb", "max_memory_mb") else value
-        return report
+def report_of(log_text: str, request_id: str | None = None) -> dict[str, Any] | None:
+    """The parsed REPORT line (``helpers.logs.parse_report``) of ``request_id`` in a log text."""
+    from .logs import parse_report
+
+    for line in (log_text or "").splitlines():
+        if line.startswith("REPORT RequestId: ") and (request_id is None or request_id in line):
+            return parse_report(line)
     return None
 
 
@@ -76,7 +69,7 @@ class Invocations(list):
                 "median_latency_cold_ms": self.cold.median("latency_ms"),
                 "median_latency_warm_ms": self.warm.median("latency_ms"),
                 "median_duration_ms": self.median("duration_ms"),
-                "median_init_ms": self.cold.median("init_ms")}
+                "median_init_ms": self.cold.median("init_duration_ms")}
 
     def summary_text(self) -> str:
         s = self.summary()
@@ -149,17 +142,16 @@ def invoke_once(function_name: str, payload: Any = None, qualifier: str | None =
     row["request_id"] = answer.get("ResponseMetadata", {}).get("RequestId")
     row["error"] = answer.get("FunctionError")
     tail = base64.b64decode(answer.get("LogResult") or "").decode(errors="replace")
-    _apply_report(row, parse_report(tail, row["request_id"]))
+    _apply_report(row, report_of(tail, row["request_id"]))
     return row
 
 
 def _apply_report(row: dict[str, Any], report: dict[str, Any] | None) -> None:
     if not report:
         return
-    for key in ("duration_ms", "billed_ms", "init_ms", "memory_mb", "max_memory_mb"):
-        if report.get(key) is not None or key == "init_ms":
-            row[key] = report.get(key)
-    row["cold"] = report.get("init_ms") is not None
+    for key in _REPORT_KEYS:
+        row[key] = report.get(key)
+    row["cold"] = report.get("init_duration_ms") is not None
 
 
 def sequential(function_name: str, n: int = 10, *, payload: Any = None, qualifier: str | None = None,
@@ -220,7 +212,7 @@ def fill_from_logs(function_name: str, rows: Iterable[dict[str, Any]], timeout: 
     with Progress(len(wanted), "reading REPORT lines from CloudWatch Logs", enabled=progress and timeout > 5) as bar:
         while True:
             for event in _report_events(logs, group, since):
-                report = parse_report(event.get("message", ""))
+                report = report_of(event.get("message", ""))
                 if report and report["request_id"] in wanted and report["request_id"] not in found:
                     row = wanted[report["request_id"]]
                     row["environment"] = event.get("logStreamName")
