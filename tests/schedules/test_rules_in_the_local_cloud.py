@@ -142,8 +142,9 @@ def test_removing_the_target_or_deleting_the_rule_stops_the_firings(events, rule
     assert name not in [r["name"] for r in schedules.next_firings()]
 
 
-def test_a_function_whose_policy_does_not_allow_eventbridge_is_not_invoked(events, rule, fast_clock, connected):
-    """Without lambda add-permission --principal events.amazonaws.com the invocation fails."""
+@pytest.fixture
+def function(connected):
+    """A Lambda function that prints the event it gets; deleted afterwards."""
     iam, lam = boto3.client("iam"), boto3.client("lambda")
     role = helpers.name("sched-role")
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -154,22 +155,43 @@ def test_a_function_whose_policy_does_not_allow_eventbridge_is_not_invoked(event
         role_arn = iam.get_role(RoleName=role)["Role"]["Arn"]
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("app.py", "def handler(event, context):\n    return event\n")
-    function = helpers.name("sched-noperm")
-    try:
-        lam.create_function(FunctionName=function, Runtime="python3.12", Role=role_arn, Handler="app.handler",
-                            Code={"ZipFile": code.getvalue()})
-    except lam.exceptions.ResourceConflictException:
-        pass
-    try:
-        name = rule("noperm")
-        events.put_rule(Name=name, ScheduleExpression="rate(1 minute)")
-        events.put_targets(Rule=name, Targets=[{"Id": "fn", "Arn": function_arn(function, connected.region)}])
-        [first, *_] = wait_for(lambda: schedules.firings(name))
-        assert first["status"] == "failed" and "add_permission" in first["reason"]
-    finally:
-        lam.delete_function(FunctionName=function)
-        iam.delete_role(RoleName=role)
+        archive.writestr("app.py", "import json\n\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n")
+    name = helpers.name(f"sched-fn-{int(time.time() * 1000) % 1_000_000}")
+    function_arn = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="app.handler",
+                                       Code={"ZipFile": code.getvalue()})["FunctionArn"]
+    helpers.wait_until_active(name)
+    yield name, function_arn
+    lam.delete_function(FunctionName=name)
+
+
+def printed_events(function_name: str) -> list[dict]:
+    return [json.loads(line[len("EVENT "):]) for line in helpers.recent_log_lines(function_name, limit=1000)
+            if line.startswith("EVENT ")]
+
+
+def test_a_scheduled_rule_invokes_the_function_with_the_scheduled_event(events, rule, fast_clock, function):
+    """With lambda add-permission for events.amazonaws.com and the rule's ARN, the function runs."""
+    name, function_arn = function
+    rule_name = rule("runs")
+    rule_arn = events.put_rule(Name=rule_name, ScheduleExpression="rate(1 minute)")["RuleArn"]
+    boto3.client("lambda").add_permission(FunctionName=name, StatementId="schedule", Action="lambda:InvokeFunction",
+                                          Principal="events.amazonaws.com", SourceArn=rule_arn)
+    events.put_targets(Rule=rule_name, Targets=[{"Id": "fn", "Arn": function_arn}])
+    [event, *_] = wait_for(lambda: printed_events(name))
+    assert (event["source"], event["detail-type"], event["resources"]) == ("aws.events", "Scheduled Event", [rule_arn])
+    delivered = [f for f in schedules.firings(rule_name) if f["status"] == "delivered"]
+    assert delivered and delivered[0]["request_id"]
+
+
+def test_a_function_whose_policy_does_not_allow_eventbridge_is_not_invoked(events, rule, fast_clock, function):
+    """Without lambda add-permission --principal events.amazonaws.com the invocation fails."""
+    name, function_arn = function
+    rule_name = rule("noperm")
+    events.put_rule(Name=rule_name, ScheduleExpression="rate(1 minute)")
+    events.put_targets(Rule=rule_name, Targets=[{"Id": "fn", "Arn": function_arn}])
+    [first, *_] = wait_for(lambda: schedules.firings(rule_name))
+    assert first["status"] == "failed" and "add_permission" in first["reason"]
+    assert printed_events(name) == []
 
 
 def test_put_events_reaches_the_lambda_target_of_a_matching_rule(events, rule, connected):
