@@ -434,7 +434,8 @@ class LambdaEngine:
         if spec.family == "python":
             choice = choose_python(spec.runtime, spec.python_version,
                                    self.zygote.has_awslambdaric if self.zygote else _has_awslambdaric())
-            plan["python_client"] = choice.client
+            preferred = self._setting("COURSE_LAMBDA_PYTHON_CLIENT")
+            plan["python_client"] = "pyclient" if preferred == "course" else choice.client
             plan["interpreter_note"] = choice.note
             python = choice.executable
             use_zygote = self.zygote is not None and choice.same_as_server

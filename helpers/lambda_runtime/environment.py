@@ -242,7 +242,8 @@ class ExecutionEnvironment:
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
         spec = dict(self.launch_spec)
         spec.update(self.task_dirs())
-        spec["env"] = dict(spec["env"], AWS_LAMBDA_RUNTIME_API=self.endpoint.address,
+        spec["env"] = dict(spec["env"], **self._folder_variables(spec),
+                           AWS_LAMBDA_RUNTIME_API=self.endpoint.address,
                            AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream)
         started = time.perf_counter()
         self.started_ms = platform_logs.now_ms()
@@ -289,6 +290,23 @@ class ExecutionEnvironment:
         self.state = "idle"
         return InitResult(True, self.init_duration_ms, self.output.take())
 
+    @staticmethod
+    def _folder_variables(spec: dict) -> dict[str, str]:
+        """Lambda's paths, pointed at this environment's own folders (/var/task, /opt, /tmp)."""
+        task, opt, tmp = spec["task_dir"], spec["opt_dir"], spec["tmp_dir"]
+        sep = os.pathsep
+        variables = {
+            "LAMBDA_TASK_ROOT": task,
+            "TMPDIR": tmp, "TEMP": tmp, "TMP": tmp,
+            "PATH": sep.join([os.path.join(opt, "bin"), spec["env"].get("PATH", os.defpath)]),
+            "LD_LIBRARY_PATH": sep.join([os.path.join(task, "lib"), os.path.join(opt, "lib")]),
+        }
+        if spec.get("kind") == "node":
+            major = spec["env"].get("AWS_EXECUTION_ENV", "").replace("AWS_Lambda_nodejs", "").split(".")[0]
+            variables["NODE_PATH"] = sep.join([os.path.join(opt, "nodejs", f"node{major}", "node_modules"),
+                                               os.path.join(opt, "nodejs", "node_modules"), task])
+        return variables
+
     # -- INVOKE ---------------------------------------------------------------
     def alive(self) -> bool:
         """Still able to serve: its process runs and it is waiting for an event."""
@@ -332,6 +350,8 @@ class ExecutionEnvironment:
             peak = self.memory.peak_mb() if self.memory else 0
             self.kill()
             out_of_memory = isinstance(failure, _OutOfMemory)
+            if out_of_memory:
+                peak = min(peak, memory_mb)  # Lambda stops it at its memory size
             code = -signal.SIGKILL if out_of_memory else failure.code
             reason = exit_reason(code)
             return InvokeOutcome("out_of_memory" if out_of_memory else "exited", json.dumps({

@@ -44,6 +44,21 @@ MAX_ENVIRONMENTS = register(Setting(
     int, runtime=True, parse=_parse_count))
 
 
+PYTHON_CLIENT = register(Setting(
+    "COURSE_LAMBDA_PYTHON_CLIENT", "auto",
+    "Which Runtime API client runs Python functions: `auto` (AWS's awslambdaric where it is installed, "
+    "else the course's own), `awslambdaric` or `course` (the course's small pure-Python client, as on "
+    "macOS and Windows). Applies to environments started after a change.", runtime=True,
+    parse=lambda text: _parse_choice(text, ("auto", "awslambdaric", "course"))))
+
+
+def _parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    value = str(text).strip().lower()
+    if value not in choices:
+        raise SettingError(f"expected one of {', '.join(choices)}, got {text!r}")
+    return value
+
+
 def resolved_start_method(value: str) -> str:
     """``auto`` means fork where fork is safe and cheap (Linux), spawn elsewhere."""
     if value == "auto":
