@@ -10,6 +10,7 @@ released together) return an :class:`Invocations` table, one row per invocation:
   ``LogType=Tail`` answer, else from CloudWatch Logs (parsed by ``helpers.logs.parse_report``);
 - ``cold``: an ``Init Duration`` on the REPORT line means this invocation started a new execution
   environment (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html);
+- ``response``: what the function returned (JSON-decoded; not shown in the table);
 - ``environment``: the log stream the REPORT line is in. Lambda writes one log stream per
   execution environment, so equal stream names mean the same environment served both.
 
@@ -129,7 +130,7 @@ def invoke_once(function_name: str, payload: Any = None, qualifier: str | None =
     begin = time.perf_counter()
     try:
         answer = client.invoke(**arguments)
-        answer["Payload"].read()
+        returned = answer["Payload"].read()
     except Exception as error:  # throttling, not found, …: a row that says what happened
         row["latency_ms"] = (time.perf_counter() - begin) * 1000
         response = getattr(error, "response", {}) or {}
@@ -141,6 +142,10 @@ def invoke_once(function_name: str, payload: Any = None, qualifier: str | None =
     row["version"] = answer.get("ExecutedVersion")
     row["request_id"] = answer.get("ResponseMetadata", {}).get("RequestId")
     row["error"] = answer.get("FunctionError")
+    try:
+        row["response"] = json.loads(returned) if returned else None  # what the function returned
+    except ValueError:
+        row["response"] = returned.decode(errors="replace")
     tail = base64.b64decode(answer.get("LogResult") or "").decode(errors="replace")
     _apply_report(row, report_of(tail, row["request_id"]))
     return row

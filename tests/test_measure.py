@@ -63,6 +63,7 @@ def test_sequential_invocations_are_measured_one_row_each(monkeypatch):
     rows = measure.sequential("ci-fn", 2, environments=False, progress=False)
     assert [r["cold"] for r in rows] == [True, False] and [r["n"] for r in rows] == [0, 1]
     assert all(r["latency_ms"] > 0 for r in rows) and rows[0]["init_duration_ms"] == 84.96
+    assert rows[0]["response"] == {}
     assert fake.calls[0]["LogType"] == "Tail" and fake.calls[0]["FunctionName"] == "ci-fn"
 
 
@@ -175,6 +176,7 @@ def test_the_first_invocation_is_cold_and_the_next_ones_are_warm_in_the_same_env
     assert rows[0]["init_duration_ms"] > 0 and all(r["duration_ms"] is not None for r in rows)
     [environment] = set(rows.column("environment"))
     assert environment and "[$LATEST]" in environment
+    assert rows[0]["response"] == {"init_type": "on-demand", "stream": environment}
 
 
 def test_a_burst_of_concurrent_invocations_starts_several_environments_each_cold(function):
@@ -212,5 +214,6 @@ def test_invocations_of_a_provisioned_alias_have_no_init_duration(function):
         rows = measure.sequential(function, 2, qualifier="live", progress=False)
         assert rows.column("cold") == [False, False] and rows.column("version") == [version, version]
         assert all(f"[{version}]" in r["environment"] for r in rows)
+        assert {r["response"]["init_type"] for r in rows} == {"provisioned-concurrency"}
     finally:
         lam.delete_provisioned_concurrency_config(FunctionName=function, Qualifier="live")
