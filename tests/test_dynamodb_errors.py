@@ -205,3 +205,48 @@ def test_an_inline_role_policy_with_a_syntax_error_is_malformed(connected):
         assert iam.list_role_policies(RoleName=role)["PolicyNames"] == []
     finally:
         iam.delete_role(RoleName=role)
+
+
+def test_every_attribute_type_comes_back_as_written(connected):
+    """Scan, GetItem and Query answer each data type as it was put: strings, numbers, booleans, null,
+    sets, nested maps and lists, and binary (base64 on the wire). The local cloud writes non-binary
+    values on a fast path (helpers/dynamodb_fixes.py); this pins that nothing changes on the way.
+
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes
+    """
+    from decimal import Decimal
+
+    client = boto3.client("dynamodb")
+    name = helpers.name(f"types-{uuid.uuid4().hex[:8]}")
+    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "N"}], Tags=helpers.tag_list())
+    try:
+        table = boto3.resource("dynamodb").Table(name)
+        plain = {"id": 1, "s": "Kim 김", "n": Decimal("2.5"), "big": Decimal("12345678901234567890123456789012345678"),
+                 "yes": True, "nothing": None, "ss": {"a", "b"}, "ns": {Decimal(1), Decimal(2)},
+                 "m": {"k": "v", "deep": {"l": [Decimal(1), "two", {"x": False}]}}, "l": [Decimal(1), "a", None]}
+        binary = {"id": 2, "b": b"\x00\x01\xff", "bs": {b"a", b"b"}, "m": {"inner": b"zz"}, "s": "with binary"}
+        table.put_item(Item=plain)
+        table.put_item(Item=binary)
+        from boto3.dynamodb.types import Binary
+
+        def normal(item):  # Binary wraps bytes on the way out
+            if isinstance(item, Binary):
+                return bytes(item)
+            if isinstance(item, dict):
+                return {k: normal(v) for k, v in item.items()}
+            if isinstance(item, (list, tuple)):
+                return [normal(v) for v in item]
+            if isinstance(item, (set, frozenset)):
+                return {normal(v) for v in item}
+            return item
+
+        assert normal(table.get_item(Key={"id": 1})["Item"]) == plain
+        assert normal(table.get_item(Key={"id": 2})["Item"]) == binary
+        scanned = {int(item["id"]): normal(item) for item in table.scan()["Items"]}
+        assert scanned == {1: plain, 2: binary}
+        queried = table.query(KeyConditionExpression="id = :id", ExpressionAttributeValues={":id": 1})["Items"]
+        assert [normal(item) for item in queried] == [plain]
+    finally:
+        client.delete_table(TableName=name)
