@@ -57,6 +57,8 @@ class FakeLambdaRuntime(Extension):
         begin = time.perf_counter()
         try:
             result = handler(event)
+        except LambdaServiceError:
+            raise                      # the Invoke API itself refused (e.g. throttled): the function never ran
         except Exception as error:
             document = {"errorMessage": str(error), "errorType": type(error).__name__,
                         "requestId": request_id, "stackTrace": []}

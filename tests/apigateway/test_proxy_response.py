@@ -210,3 +210,20 @@ def test_lambda_uri_with_qualifier_and_stage_variable(gw, http):
                                   integrationHttpMethod="POST", uri=uri)
     gw.deploy(api, variables={"fn": function["FunctionName"]})
     assert http.get(gw.base(api) + "/").text == "via stage variable"
+
+
+def test_a_throttled_function_is_500(gw, http):
+    """Lambda's 429 TooManyRequestsException (reserved concurrency reached) is not passed on: the
+    client gets 500 Internal server error (AWS re:Post, "API Gateway proxy integration does not forward
+    Lambda throttling (HTTP 429) to client")."""
+    from helpers.lambda_runtime.contract import LambdaServiceError
+
+    def throttled(event):
+        raise LambdaServiceError("TooManyRequestsException", "Rate Exceeded.", 429)
+
+    function = gw.function(throttled)
+    api, root = gw.rest_api("throttled")
+    gw.proxy_method(api, root, function, "GET")
+    gw.deploy(api)
+    response = http.get(gw.base(api) + "/")
+    assert response.status_code == 500 and response.json() == INTERNAL

@@ -26,23 +26,27 @@ def invoke_function(invocation: Invocation, integration: FrozenIntegration, payl
     function = lambda_target.find_function(target)
     lambda_target.check_permission(function, target, source_arns(invocation))
     watchdog = lambda_target.needs_watchdog(function, integration.timeout_ms)
-    from ..lambda_target import invoke_with_deadline
-
     begin = time.perf_counter()
     try:
-        result = invoke_with_deadline(lambda: invoker(target.name, target.qualifier, payload, target.region),
-                                      integration.timeout_ms, watchdog)
+        result = lambda_target.invoke_with_deadline(
+            lambda: invoker(target.name, target.qualifier, payload, target.region), integration.timeout_ms, watchdog)
     except _service_errors() as error:
+        # A Lambda API error (throttled with 429, function gone…) reaches the client as a 500: "There is
+        # no way to map Lambda's 429 to any status code" (AWS, re:Post / forums), type INTEGRATION_FAILURE.
         code = getattr(error, "code", type(error).__name__)
-        status = 500 if code in ("ResourceNotFoundException", "AccessDeniedException") else 502
-        raise InternalServerError(status=status, log=f"Lambda invocation failed: {code}: {error}") from None
+        raise LambdaServiceFailure(log=f"Lambda invocation failed: {code}: {error}") from None
     finally:
         invocation.integration_ms += (time.perf_counter() - begin) * 1000
     invocation.log(f"Lambda request id {getattr(result, 'request_id', '?')}")
     return result
 
 
+class LambdaServiceFailure(InternalServerError):
+    response_type = "INTEGRATION_FAILURE"
+
+
 def _service_errors() -> tuple[type[BaseException], ...]:
+    """The runtime's API errors (the function never ran): throttling, a missing function…"""
     from ...lambda_runtime.contract import LambdaServiceError
 
     return (LambdaServiceError,)
