@@ -101,11 +101,17 @@ class OutputCollector:
 class MemoryProbe:
     """Resident memory of the worker process; peak from the kernel where it keeps one."""
 
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.status_path = f"/proc/{pid}/status"
+    def __init__(self, process: WorkerProcess):
+        self.process = process
+        self._status_path: str | None = None
         self.linux = sys.platform.startswith("linux")
         self._peak_kb = 0
+
+    @property
+    def status_path(self) -> str:
+        if self._status_path is None:
+            self._status_path = f"/proc/{self.process.pid}/status"
+        return self._status_path
 
     def _read_status(self) -> tuple[int, int]:
         rss = hwm = 0
@@ -129,7 +135,7 @@ class MemoryProbe:
         try:
             import psutil
 
-            rss = psutil.Process(self.pid).memory_info().rss // 1024
+            rss = psutil.Process(self.process.pid).memory_info().rss // 1024
         except Exception:
             return 0
         self._peak_kb = max(self._peak_kb, rss)
@@ -257,7 +263,7 @@ class ExecutionEnvironment:
         finally:
             os.close(self._write_fd)  # the worker holds its own copy
             self._write_fd = -1
-        self.memory = MemoryProbe(self.process.pid)
+        self.memory = MemoryProbe(self.process)
         deadline = time.monotonic() + limit_seconds
         init_error: dict | None = None
         try:

@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import re
+import time
 import uuid
 from http import HTTPStatus
 from typing import Any, Callable
@@ -97,6 +98,7 @@ class LambdaExtension(Extension):
         return None
 
     def _invoke_http(self, environ, start_response, name: str):
+        began = time.perf_counter()
         query = parse_qs(environ.get("QUERY_STRING", "")) if environ.get("QUERY_STRING") else {}
         qualifier = query.get("Qualifier", [None])[0]
         invocation_type = environ.get("HTTP_X_AMZ_INVOCATION_TYPE") or "RequestResponse"
@@ -113,6 +115,9 @@ class LambdaExtension(Extension):
         body = result.payload if result.status_code == 200 else b""
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{result.status_code} {HTTPStatus(result.status_code).phrase}", headers)
+        if self.cloud.settings.get("COURSE_LOG_REQUESTS"):
+            log.info("lambda Invoke %s → %s in %.3f ms (Duration %.3f ms)", name, result.status_code,
+                     (time.perf_counter() - began) * 1000, result.duration_ms)
         return [body]
 
     def _invoke_async_http(self, environ, start_response, name: str):

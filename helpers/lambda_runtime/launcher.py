@@ -34,13 +34,33 @@ class LaunchFailed(Exception):
 
 
 class WorkerProcess:
-    """A running environment process, whichever way it was started."""
+    """A running environment process, whichever way it was started.
 
-    def __init__(self, pid: int, popen: subprocess.Popen | None = None):
-        self.pid = pid
+    A zygote child's pid arrives a little after the fork (the zygote answers while the
+    child already runs), so ``pid`` may wait for it; nothing on the INIT path needs it.
+    """
+
+    def __init__(self, pid: int | None = None, popen: subprocess.Popen | None = None):
+        self._pid = pid
+        self._pid_known = threading.Event()
+        if pid is not None:
+            self._pid_known.set()
         self._popen = popen
         self._exit_code: int | None = None
         self._exited = threading.Event()
+
+    def set_pid(self, pid: int | None) -> None:
+        """The zygote's answer (None: it never came, the process is as good as dead)."""
+        self._pid = pid
+        self._pid_known.set()
+        if pid is None:
+            self.mark_exited(-signal.SIGKILL if hasattr(signal, "SIGKILL") else 1)
+
+    @property
+    def pid(self) -> int | None:
+        if not self._pid_known.wait(10.0):
+            self.set_pid(None)
+        return self._pid
 
     def mark_exited(self, code: int) -> None:
         self._exit_code = code
@@ -69,7 +89,7 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL the process group, as Lambda freezes and discards a sandbox: no clean-up runs."""
-        if not self.alive():
+        if not self.alive() or self.pid is None:
             return
         if os.name == "nt":
             if self._popen is not None:
@@ -99,7 +119,7 @@ class Zygote:
         self.has_awslambdaric = False
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
-        self._waiting: dict[int, tuple[threading.Event, list]] = {}
+        self._waiting: dict[int, WorkerProcess] = {}
         self._children: dict[int, WorkerProcess] = {}
         self._early_exits: dict[int, int] = {}
         self._reader: threading.Thread | None = None
@@ -107,8 +127,9 @@ class Zygote:
 
     def start(self, timeout: float = 20.0) -> None:
         server_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ)
-        env.pop("PYTHONPATH", None)  # the zygote sees only the standard library and site-packages
+        # A small environment: every child clears it before setting its own, and the zygote
+        # needs only the standard library and site-packages (no PYTHONPATH).
+        env = {name: os.environ[name] for name in ("PATH", "LANG", "SYSTEMROOT") if name in os.environ}
         self.process = subprocess.Popen(
             [self.python, str(ZYGOTE_SCRIPT), str(zygote_end.fileno())],
             pass_fds=(zygote_end.fileno(),), stdin=subprocess.DEVNULL, env=env,
@@ -154,14 +175,19 @@ class Zygote:
                 if child is not None:
                     child.mark_exited(message["code"])
             elif "id" in message:
-                waiter = self._waiting.pop(message["id"], None)
-                if waiter:
-                    waiter[1].append(message["pid"])
-                    waiter[0].set()
+                child = self._waiting.pop(message["id"], None)
+                if child is not None:
+                    with self._send_lock:
+                        early = self._early_exits.pop(message["pid"], None)
+                        if early is None:
+                            self._children[message["pid"]] = child
+                    child.set_pid(message["pid"])
+                    if early is not None:
+                        child.mark_exited(early)
 
     def _fail_all_waiters(self) -> None:
-        for event, _ in list(self._waiting.values()):
-            event.set()
+        for child in list(self._waiting.values()):
+            child.set_pid(None)
         self._waiting.clear()
         for child in list(self._children.values()):
             child.mark_exited(-signal.SIGKILL)
@@ -171,25 +197,20 @@ class Zygote:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None and not self._closed
 
-    def launch(self, spec: dict, log_write_fd: int, timeout: float = 10.0) -> WorkerProcess:
+    def launch(self, spec: dict, log_write_fd: int) -> WorkerProcess:
+        """Ask for a child; returns at once (the pid follows), the child already starting."""
         if not self.alive:
             raise LaunchFailed("the Lambda zygote is not running")
         request_id = next(self._ids)
-        event, answer = threading.Event(), []
-        self._waiting[request_id] = (event, answer)
+        child = WorkerProcess()
+        self._waiting[request_id] = child
         payload = json.dumps({"id": request_id, "spec": spec}).encode()
-        with self._send_lock:
-            socket.send_fds(self.control, [HEADER.pack(len(payload)) + payload], [log_write_fd])
-        if not event.wait(timeout) or not answer:
+        try:
+            with self._send_lock:
+                socket.send_fds(self.control, [HEADER.pack(len(payload)) + payload], [log_write_fd])
+        except OSError as error:
             self._waiting.pop(request_id, None)
-            raise LaunchFailed("the Lambda zygote did not answer")
-        child = WorkerProcess(answer[0])
-        with self._send_lock:
-            early = self._early_exits.pop(child.pid, None)
-            if early is None:
-                self._children[child.pid] = child
-        if early is not None:
-            child.mark_exited(early)
+            raise LaunchFailed(f"the Lambda zygote is gone: {error}") from None
         return child
 
     def stop(self) -> None:

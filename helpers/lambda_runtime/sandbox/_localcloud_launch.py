@@ -75,6 +75,7 @@ def run_python(spec: dict) -> None:
     if HERE in sys.path:
         sys.path.remove(HERE)  # the function must not import the course's own files
     sys.path[:0] = python_paths(spec)
+    sys.dont_write_bytecode = True  # /var/task is read-only on Lambda: no __pycache__ there either
     note = spec.get("interpreter_note")
     if note:
         print(note, flush=True)

@@ -15,7 +15,6 @@ never imports anything from the course's packages.
 from __future__ import annotations
 
 import decimal
-import http.client
 import importlib
 import json
 import logging
@@ -119,6 +118,9 @@ class RuntimeApi:
     """One keep-alive HTTP connection to the Runtime API endpoint of this environment."""
 
     def __init__(self, address: str):
+        import http.client  # here, not at the top: it imports ssl, which the zygote avoids
+
+        self.http = http.client
         self.address = address
         self.connection = http.client.HTTPConnection(address)
 
@@ -129,9 +131,9 @@ class RuntimeApi:
                 self.connection.request(method, f"/{API_VERSION}{path}", body=body, headers=headers or {})
                 response = self.connection.getresponse()
                 return response.status, dict(response.getheaders()), response.read()
-            except (ConnectionError, http.client.HTTPException):
+            except (ConnectionError, self.http.HTTPException):
                 self.connection.close()
-                self.connection = http.client.HTTPConnection(self.address)
+                self.connection = self.http.HTTPConnection(self.address)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")

@@ -36,7 +36,11 @@ MAX_MESSAGE = 1 << 20
 
 
 def preload() -> bool:
-    """Import what every Python environment needs; True when awslambdaric is there."""
+    """Import what every Python environment needs; True when awslambdaric is there.
+
+    Not http.client: it imports ssl (6 MB more to map, and to fork); awslambdaric's C
+    client does not need it, and the course's client imports it when it runs.
+    """
     import _localcloud_launch  # noqa: F401
     import _localcloud_pyclient  # noqa: F401
     if sys.platform.startswith("linux"):
@@ -51,7 +55,6 @@ def preload() -> bool:
         except OSError:
             pass
     warm_up_unzip()
-    import http.client  # noqa: F401
     import importlib  # noqa: F401
     import logging  # noqa: F401
     import tempfile  # noqa: F401
