@@ -292,13 +292,17 @@ def _in_notebook() -> bool:
     return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
 
 
-def wait(seconds: float, label: str = "waiting", until: Callable[[], bool] | None = None) -> None:
-    """Sleep ``seconds`` with a progress bar (one tick a second); stop early once ``until()`` is true."""
+def wait(seconds: float, label: str = "waiting", until: Callable[[], bool] | None = None) -> bool:
+    """Sleep up to ``seconds`` with a progress bar; with ``until``, stop as soon as ``until()`` is true
+    (checked every 0.1 s). Returns whether ``until()`` came true (always True without one)."""
+    deadline = time.monotonic() + seconds
     ticks = max(1, int(round(seconds)))
-    step = seconds / ticks
     with Progress(ticks, label) as bar:
-        for i in range(ticks):
+        while True:
             if until is not None and until():
-                return
-            time.sleep(step)
-            bar.update(i + 1)
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return until is None
+            time.sleep(min(left, 0.1 if until is not None else 1.0))
+            bar.update(min(ticks, int(round(seconds - max(0.0, deadline - time.monotonic())))))
