@@ -41,6 +41,7 @@ from .interpreters import choose_python, node_executable
 from .launcher import LaunchFailed, Zygote, spawn
 from .packages import PackageStore
 from .settings import resolved_start_method
+from .spares import SparePool
 
 log = logging.getLogger("localcloud.lambda")
 
@@ -49,6 +50,7 @@ ASYNC_PAYLOAD_LIMIT = 1024 * 1024           # 1 MB for InvocationType=Event
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 DEFAULT_REGION = "us-east-1"
 ON_DEMAND = "on-demand"
+SPARE_ENVIRONMENTS = 2   # parked processes ready to become any function (see spares.py)
 PROVISIONED = "provisioned-concurrency"
 
 
@@ -77,6 +79,7 @@ class LambdaEngine:
         self.root = Path(tempfile.mkdtemp(prefix="localcloud-lambda-"))
         self.packages = PackageStore(self.root / "packages")
         self.zygote: Zygote | None = None
+        self.spares = SparePool(self._make_spare, SPARE_ENVIRONMENTS)
         self._async = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lambda-async")
         self._reaper = threading.Thread(target=self._reap_forever, name="lambda-reaper", daemon=True)
         from .provisioned import ProvisionedConcurrency
@@ -88,6 +91,7 @@ class LambdaEngine:
         if resolved_start_method(self._setting("COURSE_LAMBDA_START_METHOD")) == "fork":
             self._start_zygote()
         self._reaper.start()
+        self.spares.start()
 
     def _start_zygote(self) -> None:
         try:
@@ -101,6 +105,7 @@ class LambdaEngine:
         self._stopping.set()
         self.reset()
         self._async.shutdown(wait=False, cancel_futures=True)
+        self.spares.stop()
         if self.zygote is not None:
             self.zygote.stop()
         self._empty_trash()
@@ -353,10 +358,42 @@ class LambdaEngine:
         doomed.append(oldest)
 
     def _new_environment(self, spec: FunctionSpec, init_type: str) -> ExecutionEnvironment:
-        launch_spec, launch = self._launch_plan(spec, init_type)
-        env = ExecutionEnvironment(spec, init_type, self.root / "envs", launch_spec, launch)
+        launch_spec, launch, spare_client = self._launch_plan(spec, init_type)
+        env = self.spares.take(spare_client) if spare_client != "none" else None
+        if env is None:
+            env = ExecutionEnvironment(self.root / "envs", launch)
+        env.configure(spec, init_type, launch_spec)
         self._live[env.id] = env
         return env
+
+    # -- spares ------------------------------------------------------------------------
+    def _default_client(self) -> str:
+        if self._setting("COURSE_LAMBDA_PYTHON_CLIENT") == "course":
+            return "pyclient"
+        has_ric = self.zygote.has_awslambdaric if self.zygote else _has_awslambdaric()
+        return "awslambdaric" if has_ric else "pyclient"
+
+    def _default_launch(self) -> Callable:
+        if self.zygote is not None and self.zygote.alive:
+            return self.zygote.launch
+
+        def launch_by_spawn(launch_spec: dict, log_fd: int):
+            return spawn(sys.executable, launch_spec, Path(launch_spec["tmp_dir"]).parent / "spec.json", log_fd)
+
+        return launch_by_spawn
+
+    def _make_spare(self) -> ExecutionEnvironment | None:
+        if self._stopping.is_set():
+            return None
+        env = ExecutionEnvironment(self.root / "envs", self._default_launch())
+        if env.park(self._default_client(), os.environ.get("PATH", os.defpath)):
+            return env
+        env.remove_files()
+        return None
+
+    def settings_changed(self, changed: dict) -> None:
+        if "COURSE_LAMBDA_PYTHON_CLIENT" in changed:
+            self.spares.discard_mismatched(self._default_client())
 
     def _checkin(self, env: ExecutionEnvironment, spec: FunctionSpec) -> None:
         discard = False
@@ -425,30 +462,27 @@ class LambdaEngine:
         return [vars(env.info()) for env in envs if name is None or env.spec.name == name]
 
     # -- launching ------------------------------------------------------------------
-    def _launch_plan(self, spec: FunctionSpec, init_type: str) -> tuple[dict, Callable]:
+    def _launch_plan(self, spec: FunctionSpec, init_type: str) -> tuple[dict, Callable, str | None]:
+        """What the worker must do, how to start it, and which spares fit ("none": no spare)."""
         env_vars = self._environment_variables(spec, init_type)
         plan: dict = {"kind": spec.family, "handler": spec.handler, "env": env_vars,
                       "code_zip": str(self.packages.path_for(spec.code_bytes)) if spec.code_bytes else None,
                       "layer_zips": [str(self.packages.path_for(data)) for data in spec.layer_bytes]}
-        python = sys.executable
-        if spec.family == "python":
-            choice = choose_python(spec.runtime, spec.python_version,
-                                   self.zygote.has_awslambdaric if self.zygote else _has_awslambdaric())
-            preferred = self._setting("COURSE_LAMBDA_PYTHON_CLIENT")
-            plan["python_client"] = "pyclient" if preferred == "course" else choice.client
-            plan["interpreter_note"] = choice.note
-            python = choice.executable
-            use_zygote = self.zygote is not None and choice.same_as_server
-        else:
+        if spec.family != "python":
             plan["node"] = node_executable()
-            use_zygote = self.zygote is not None
-        if use_zygote and self.zygote.alive:
-            return plan, self.zygote.launch
+            return plan, self._default_launch(), None  # any spare can exec node or a bootstrap
+        choice = choose_python(spec.runtime, spec.python_version,
+                               self.zygote.has_awslambdaric if self.zygote else _has_awslambdaric())
+        plan["interpreter_note"] = choice.note
+        if choice.same_as_server:
+            plan["python_client"] = self._default_client()
+            return plan, self._default_launch(), plan["python_client"]
+        plan["python_client"] = choice.client
 
         def launch_by_spawn(launch_spec: dict, log_fd: int):
-            return spawn(python, launch_spec, Path(launch_spec["tmp_dir"]).parent / "spec.json", log_fd)
+            return spawn(choice.executable, launch_spec, Path(launch_spec["tmp_dir"]).parent / "spec.json", log_fd)
 
-        return plan, launch_by_spawn
+        return plan, launch_by_spawn, "none"
 
     def _environment_variables(self, spec: FunctionSpec, init_type: str) -> dict[str, str]:
         """The function's variables, then Lambda's reserved ones on top.

@@ -209,26 +209,33 @@ class EnvironmentInfo:
 
 
 class ExecutionEnvironment:
-    """A worker process for one function version, serving one invocation at a time."""
+    """A worker process for one function version, serving one invocation at a time.
 
-    def __init__(self, spec, init_type: str, root: Path, launch_spec: dict,
-                 launch: Callable[[dict, int], WorkerProcess]):
-        self.spec = spec
+    Built blank (``ExecutionEnvironment(root, launch)``), then either ``configure``-d for
+    a function and ``start``-ed, or first ``park``-ed as a spare: a process already
+    forked, with its runtime loaded, waiting at ``/runtime/_localcloud/assignment`` for
+    the function it will become (see ``spares.py``).
+    """
+
+    def __init__(self, root: Path, launch: Callable[[dict, int], WorkerProcess]):
         self.id = uuid.uuid4().hex[:16]
-        self.init_type = init_type
         self.root = root / self.id
-        self.log_stream = platform_logs.stream_name(spec.version)
+        self.spec = None
+        self.init_type = "on-demand"
+        self.log_stream = ""
+        self.launch_spec: dict = {}
         self.endpoint = RuntimeApiEndpoint()
         read_fd, self._write_fd = os.pipe()
         self.output = OutputCollector(read_fd)
         self.endpoint.watch(read_fd, self.output.drain)
         self._launch = launch
-        self.launch_spec = launch_spec
         self.process: WorkerProcess | None = None
         self.memory: MemoryProbe | None = None
         self.pending_next: RuntimeRequest | None = None
+        self.pending_assignment: RuntimeRequest | None = None
+        self.python_client: str | None = None   # of a spare: which client it loaded
         self.between_lines: list[LogLine] = []
-        self.state = "new"          # new → starting → idle ⇄ busy → dead
+        self.state = "new"          # new → (spare →) starting → idle ⇄ busy → dead
         self.invocations = 0
         self.created = time.monotonic()
         self.last_used = self.created
@@ -237,15 +244,61 @@ class ExecutionEnvironment:
         self.needs_init_report = True   # the first REPORT of an on-demand environment shows Init Duration
         self.pool = None                # set by the engine: where the environment returns when idle
 
+    def configure(self, spec, init_type: str, launch_spec: dict) -> "ExecutionEnvironment":
+        self.spec = spec
+        self.init_type = init_type
+        self.launch_spec = launch_spec
+        self.log_stream = platform_logs.stream_name(spec.version)
+        return self
+
     # -- INIT ---------------------------------------------------------------
     def task_dirs(self) -> dict[str, str]:
         return {"task_dir": str(self.root / "task"), "opt_dir": str(self.root / "opt"),
                 "tmp_dir": str(self.root / "tmp")}
 
-    def start(self, limit_seconds: float = INIT_LIMIT_SECONDS) -> InitResult:
-        """Launch the process and wait until its runtime asks for the first event."""
-        self.state = "starting"
+    def _launch_process(self, spec: dict) -> LaunchFailed | None:
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        try:
+            self.process = self._launch(spec, self._write_fd)
+        except LaunchFailed as error:
+            return error
+        finally:
+            os.close(self._write_fd)  # the worker holds its own copy
+            self._write_fd = -1
+        self.memory = MemoryProbe(self.process)
+        return None
+
+    def park(self, python_client: str, path: str, limit_seconds: float = 20.0) -> bool:
+        """Start as a spare: True once its process waits for an assignment."""
+        self.state = "spare"
+        self.python_client = python_client
+        spec = {"mode": "spare", "python_client": python_client, **self.task_dirs(),
+                "env": {"PATH": path, "AWS_LAMBDA_RUNTIME_API": self.endpoint.address}}
+        if self._launch_process(spec) is not None:
+            self.kill()
+            return False
+        deadline = time.monotonic() + limit_seconds
+        try:
+            while self.pending_assignment is None:
+                request = self._next_request(deadline, watch_memory=False)
+                if request.method == "GET" and request.route == "_localcloud/assignment":
+                    self.pending_assignment = request
+                else:
+                    request.connection.respond_json(403, {"errorMessage": "not assigned yet",
+                                                          "errorType": "InvalidStateTransition"})
+        except (_TimedOut, _Exited):
+            self.kill()
+            return False
+        self.output.take()
+        return True
+
+    def spare_alive(self) -> bool:
+        return (self.state == "spare" and self.pending_assignment is not None
+                and not self.pending_assignment.connection.closed and self.process.alive())
+
+    def start(self, limit_seconds: float = INIT_LIMIT_SECONDS) -> InitResult:
+        """Launch the process (or hand a spare its function) and wait until its runtime asks
+        for the first event: the INIT phase, whose duration is measured here."""
         spec = dict(self.launch_spec)
         spec.update(self.task_dirs())
         spec["env"] = dict(spec["env"], **self._folder_variables(spec),
@@ -253,17 +306,18 @@ class ExecutionEnvironment:
                            AWS_LAMBDA_LOG_STREAM_NAME=self.log_stream)
         started = time.perf_counter()
         self.started_ms = platform_logs.now_ms()
-        try:
-            self.process = self._launch(spec, self._write_fd)
-        except LaunchFailed as error:
+        if self.pending_assignment is not None:
+            assignment, self.pending_assignment = self.pending_assignment, None
+            assignment.connection.respond(200, json.dumps(spec).encode())
+            failure = None
+        else:
+            failure = self._launch_process(spec)
+        self.state = "starting"
+        if failure is not None:
             self.kill()
-            return InitResult(False, 0.0, [(platform_logs.now_ms(), f"[local cloud] {error}")],
-                              {"errorMessage": str(error), "errorType": "Runtime.Unknown", "stackTrace": []},
+            return InitResult(False, 0.0, [(platform_logs.now_ms(), f"[local cloud] {failure}")],
+                              {"errorMessage": str(failure), "errorType": "Runtime.Unknown", "stackTrace": []},
                               "Runtime.Unknown")
-        finally:
-            os.close(self._write_fd)  # the worker holds its own copy
-            self._write_fd = -1
-        self.memory = MemoryProbe(self.process)
         deadline = time.monotonic() + limit_seconds
         init_error: dict | None = None
         try:
@@ -470,7 +524,8 @@ class ExecutionEnvironment:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def info(self) -> EnvironmentInfo:
-        return EnvironmentInfo(self.id, self.spec.name, self.spec.version, self.init_type, self.state,
+        return EnvironmentInfo(self.id, self.spec.name if self.spec else "", self.spec.version if self.spec else "",
+                               self.init_type, self.state,
                                self.invocations, self.process.pid if self.process else None,
                                self.log_stream, self.created, self.last_used, self.init_duration_ms)
 

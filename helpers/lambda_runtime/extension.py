@@ -51,6 +51,9 @@ class LambdaExtension(Extension):
     def on_reset(self) -> None:
         self.engine.reset()
 
+    def on_settings_changed(self, changed: dict[str, Any]) -> None:
+        self.engine.settings_changed(changed)
+
     def stop(self) -> None:
         moto_patches.uninstall()
         self.engine.stop()

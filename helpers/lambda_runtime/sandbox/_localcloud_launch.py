@@ -83,14 +83,7 @@ def run_python(spec: dict) -> None:
         from awslambdaric import bootstrap
         from awslambdaric import lambda_runtime_client as ric_client
 
-        if ric_client.runtime_client is None:
-            # The zygote imported awslambdaric without its C client, whose library reads
-            # AWS_LAMBDA_RUNTIME_API once, when it is loaded: load it now that it is set.
-            sys.modules.pop("runtime_client", None)
-            import runtime_client
-
-            runtime_client.initialize_client(ric_client._user_agent())
-            ric_client.runtime_client = runtime_client
+        load_runtime_client()
         from awslambdaric.lambda_config import LambdaConfigProvider
 
         use_thread = os.environ.get("AWS_EXECUTION_ENV") in LambdaConfigProvider.SUPPORTED_THREADPOLLING_ENVS
@@ -98,6 +91,58 @@ def run_python(spec: dict) -> None:
         bootstrap.run(spec["handler"], client)
     else:
         sys.modules["_localcloud_pyclient"].main(spec["handler"])
+
+
+def load_runtime_client() -> None:
+    """awslambdaric's C client reads AWS_LAMBDA_RUNTIME_API once, when its library loads;
+    the zygote imported awslambdaric without it, so it is loaded here, address set."""
+    from awslambdaric import lambda_runtime_client as ric_client
+
+    if ric_client.runtime_client is None:
+        sys.modules.pop("runtime_client", None)
+        import runtime_client
+
+        runtime_client.initialize_client(ric_client._user_agent())
+        ric_client.runtime_client = runtime_client
+
+
+def wait_for_assignment(address: str) -> dict:
+    """Park: ask the environment's endpoint (a local-cloud-only route) which function to be."""
+    import socket
+
+    host, port = address.rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(b"GET /2018-06-01/runtime/_localcloud/assignment HTTP/1.1\r\nHost: " +
+                     address.encode() + b"\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise SystemExit(0)  # the server let this spare go
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        while len(body) < length:
+            chunk = sock.recv(max(65536, length - len(body)))
+            if not chunk:
+                raise SystemExit(0)
+            body += chunk
+    return json.loads(body)
+
+
+def park(spare: dict) -> None:
+    """A spare environment: everything that does not depend on the function, done ahead."""
+    os.environ.update(spare["env"])
+    for folder in (spare["task_dir"], spare["opt_dir"], spare["tmp_dir"]):
+        os.makedirs(folder, exist_ok=True)
+    if spare.get("python_client") == "awslambdaric":
+        try:
+            load_runtime_client()
+        except ImportError:
+            pass
+    run(wait_for_assignment(spare["env"]["AWS_LAMBDA_RUNTIME_API"]))
 
 
 def exec_command(spec: dict) -> list[str]:
@@ -137,6 +182,9 @@ def report_init_error(error: LaunchError) -> None:
 
 def run(spec: dict) -> None:
     """Prepare the environment, then become the runtime. Never returns normally."""
+    if spec.get("mode") == "spare":
+        park(spec)
+        return
     try:
         prepare(spec)
         if spec["kind"] == "python":
