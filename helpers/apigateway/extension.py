@@ -73,10 +73,13 @@ class ApiGatewayExtension(Extension):
 def _error_without_pipeline(start_response: Callable, error: GatewayError) -> list[bytes]:
     import json
 
+    import uuid
+
     body = json.dumps({"message": error.message}).encode()
     start_response(f"{error.status} {_REASONS.get(error.status, 'Error')}",
                    [("Content-Type", "application/json"), ("x-amzn-ErrorType", error.error_type),
-                    ("Content-Length", str(len(body))), ("Connection", "close")])
+                    ("x-amzn-RequestId", str(uuid.uuid4())), ("Content-Length", str(len(body))),
+                    ("Connection", "close")])
     return [body]
 
 

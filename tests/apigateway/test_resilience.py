@@ -59,3 +59,17 @@ def test_bad_requests_leave_the_cloud_serving(gw, http):
     event = http.get(base + "/still/working").json()
     assert event["path"] == "/still/working"
     assert json.loads(http.get(f"{gw.url}/_localcloud/health").text)["status"] == "ok"
+
+
+def test_payload_over_10_mb_is_413_and_the_connection_is_closed(gw, http):
+    """API Gateway's payload quota is 10 MB ("Amazon API Gateway quotas": payload size 10 MB);
+    REQUEST_TOO_LARGE is 413 ("Gateway response types")."""
+    function = gw.function(echo_event)
+    api, root = gw.rest_api("too-large")
+    gw.proxy_method(api, root, function)
+    gw.deploy(api)
+    response = http.post(gw.base(api) + "/", data=b"x" * (10 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert response.headers["x-amzn-ErrorType"] == "RequestTooLargeException"
+    assert response.headers["x-amzn-RequestId"]
+    assert http.get(gw.base(api) + "/").status_code == 200
