@@ -75,7 +75,7 @@ class RequestTooLarge(GatewayError):
     response_type = "REQUEST_TOO_LARGE"
     status = 413
     error_type = "RequestTooLargeException"
-    message = "Request Too Long"
+    message = "Request Too Large"
 
 
 class InternalServerError(GatewayError):
