@@ -17,7 +17,7 @@ from ..settings import Setting, SettingError
 MAX_TIME_SCALE = 3600.0  # rate(1 minute) every 16.7 ms: beyond this the firings are a busy loop
 
 
-def _parse_time_scale(text: str) -> float:
+def parse_time_scale(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -31,7 +31,7 @@ TIME_SCALE = settings.register(Setting(
     "COURSE_TIME_SCALE", 1.0,
     "How much faster than real time EventBridge schedules run in the local cloud: `60` fires a "
     "`rate(5 minutes)` rule every 5 s. `1` is real time, as on AWS.",
-    float, runtime=True, parse=_parse_time_scale))
+    float, runtime=True, parse=parse_time_scale))
 
 
 class ScaledClock:

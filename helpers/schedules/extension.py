@@ -17,7 +17,8 @@ from urllib.parse import parse_qs
 from ..localcloud.cloud import json_response
 from ..localcloud.extensions import Extension
 from . import events, moto_patches
-from .clock import TIME_SCALE, ScaledClock
+from ..settings import SettingError
+from .clock import TIME_SCALE, ScaledClock, parse_time_scale
 from .delivery import DeliveryLog, LambdaDelivery, NoLambdaRuntime
 from .errors import ScheduleExpressionError
 from .expressions import parse
@@ -87,7 +88,13 @@ class SchedulesExtension(Extension):
 
     def on_settings_changed(self, changed: dict[str, Any]) -> None:
         if TIME_SCALE.name in changed:
-            self.scheduler.set_scale(float(changed[TIME_SCALE.name]))
+            try:  # a float sent as JSON skips the setting's own parser: check the range here too
+                scale = parse_time_scale(str(changed[TIME_SCALE.name]))
+            except SettingError as error:
+                log.error("ignored %s: %s", TIME_SCALE.name, error)
+                self.cloud.settings[TIME_SCALE.name] = self.scheduler.clock.scale
+                return
+            self.scheduler.set_scale(scale)
 
     # -- hooks called by the moto patches ---------------------------------------------
     def on_rules_changed(self) -> None:

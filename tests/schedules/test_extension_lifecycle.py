@@ -67,3 +67,12 @@ def test_the_starting_time_scale_comes_from_the_settings():
         assert ext.scheduler.clock.scale == 12.0
     finally:
         ext.stop()
+
+
+@pytest.mark.parametrize("bad", [0.0, -5.0, 1e9])
+def test_an_out_of_range_time_scale_sent_as_a_number_is_ignored(extension, bad):
+    """JSON numbers reach on_settings_changed unparsed; the clock must never run at 0× or backwards."""
+    extension.on_settings_changed({"COURSE_TIME_SCALE": 20.0})
+    extension.cloud.settings["COURSE_TIME_SCALE"] = bad
+    extension.on_settings_changed({"COURSE_TIME_SCALE": bad})
+    assert extension.scheduler.clock.scale == 20.0 and extension.cloud.settings["COURSE_TIME_SCALE"] == 20.0
