@@ -85,18 +85,23 @@ class LambdaDelivery:
 
     def deliver(self, rule_name: str, rule_arn: str, target: dict[str, Any], event: dict[str, Any],
                 trigger: str, scheduled_at: float | None = None) -> Delivery:
+        """Record the delivery and shape its payload now; invoke the function on the pool."""
         record = self.deliveries.add(Delivery(rule_name, rule_arn, target.get("Id", ""), target.get("Arn", ""),
                                               trigger, event.get("id", ""), time.time(), scheduled_at))
-        self._submit(lambda: self._invoke(record, target, event))
-        return record
-
-    def _invoke(self, record: Delivery, target: dict[str, Any], event: dict[str, Any]) -> None:
+        function = parse_lambda_arn(record.target_arn)
         try:
-            function = parse_lambda_arn(record.target_arn)
             if function is None:
                 raise ValueError(f"{record.target_arn} is not a Lambda function ARN")
-            payload = target_payload(target, event, record.rule_arn, record.rule)
-            record.payload = payload.decode(errors="replace")
+            payload = target_payload(target, event, rule_arn, rule_name)
+        except (TargetInputError, ValueError) as error:
+            self._fail(record, str(error))
+            return record
+        record.payload = payload.decode(errors="replace")
+        self._submit(lambda: self._invoke(record, function, payload))
+        return record
+
+    def _invoke(self, record: Delivery, function: LambdaTarget, payload: bytes) -> None:
+        try:
             problem = self._check_permission(function, record.rule_arn)
             if problem:
                 raise PermissionError(problem)
@@ -105,7 +110,7 @@ class LambdaDelivery:
             record.request_id = getattr(result, "request_id", "") or ""
             record.status = "delivered"
             self._last_reason.pop((record.rule, record.target_id), None)
-        except (NoLambdaRuntime, PermissionError, TargetInputError, ValueError) as error:
+        except (NoLambdaRuntime, PermissionError) as error:
             self._fail(record, str(error))
         except Exception as error:  # the runtime's LambdaServiceError and anything unforeseen
             code = getattr(error, "code", type(error).__name__)
