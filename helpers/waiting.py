@@ -17,6 +17,10 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+# Importing helpers registers the Lambda engine's COURSE_LAMBDA_* settings too, so the README's
+# settings table and ``python -m helpers.settings`` list them (the engine itself runs in the server).
+from .lambda_runtime import settings as _lambda_settings  # noqa: F401
+
 ROLE_NOT_READY = "cannot be assumed by Lambda"
 
 

@@ -489,6 +489,8 @@ class ExecutionEnvironment:
         while True:
             request = endpoint.buffered_request()
             if request is not None:
+                if watch_memory and time.monotonic() > deadline:
+                    raise _TimedOut()  # an answer that came after the deadline is a timeout
                 return request
             remaining = deadline - time.monotonic()
             if remaining <= 0:
