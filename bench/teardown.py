@@ -99,7 +99,13 @@ def make_course_resources(participant: str, *, variant: str = "", course: str | 
     made["table"] = name("table")
 
     group = f"/aws/lambda/{name('fn')}"
-    logs.create_log_group(logGroupName=group, **({"tags": tags} if tags else {}))
+    try:
+        logs.create_log_group(logGroupName=group, **({"tags": tags} if tags else {}))
+    except logs.exceptions.ResourceAlreadyExistsException:
+        # Provisioned concurrency initialises environments, whose INIT logs create the group
+        # first (as on AWS): tag the group Lambda made instead.
+        if tags:
+            logs.tag_log_group(logGroupName=group, tags=tags)
     made["log_group"] = group
 
     rule_args = dict(Name=name("warmer"), ScheduleExpression="rate(5 minutes)")

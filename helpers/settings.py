@@ -64,8 +64,6 @@ class Setting:
     def convert(self, raw: Any) -> Any:
         if raw is None:
             return self.default
-        if not isinstance(raw, str) and self.kind is not str and isinstance(raw, self.kind):
-            return raw
         parser = self.parse or PARSERS[self.kind]
         try:
             return parser(str(raw))

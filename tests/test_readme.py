@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import helpers.localcloud.extensions  # noqa: F401  (extensions register their settings)
 from helpers import settings
+from helpers.localcloud.extensions import load_extension_classes
+
+load_extension_classes()  # extensions register their settings when imported
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
