@@ -152,7 +152,7 @@ def echo_event(event: dict) -> dict:
     return {"statusCode": 200, "body": json.dumps(event)}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped after this package: its extensions patch moto in-process
 def gw():
     from helpers.localcloud import extensions
     from helpers.localcloud.cloud import LocalCloud
