@@ -14,7 +14,9 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -31,8 +33,9 @@ MAX_OUTPUT_BYTES = 4 * 1024 * 1024          # per phase; beyond it output is dro
 POLL_SLICE = 0.05                           # how often a waiting invoke checks memory and exit
 INIT_LIMIT_SECONDS = 10.0                   # Lambda's INIT phase limit for on-demand environments
 
-SIGNAL_WORDS = {signal.SIGKILL: "killed", signal.SIGTERM: "terminated", signal.SIGSEGV: "segmentation fault",
-                signal.SIGABRT: "aborted"} if hasattr(signal, "SIGKILL") else {}
+SIGKILL = getattr(signal, "SIGKILL", 9)      # Windows has no SIGKILL; the number is only reported
+SIGNAL_WORDS = {SIGKILL: "killed", signal.SIGTERM: "terminated", signal.SIGSEGV: "segmentation fault",
+                signal.SIGABRT: "aborted"}
 
 
 def exit_reason(code: int | None) -> str:
@@ -45,11 +48,24 @@ def exit_reason(code: int | None) -> str:
 
 
 class OutputCollector:
-    """The environment's stdout and stderr (one pipe), cut into timestamped lines."""
+    """The environment's stdout and stderr (one pipe), cut into timestamped lines.
+
+    Where a pipe cannot be polled (Windows: select() takes sockets only), a small thread
+    copies the pipe into a socket pair and ``source`` is that socket.
+    """
 
     def __init__(self, read_fd: int):
         self.fd = read_fd
-        os.set_blocking(read_fd, False)
+        self.source: int | socket.socket = read_fd
+        self._relay_socket: socket.socket | None = None
+        if os.name == "nt":
+            self._relay_socket, writer = socket.socketpair()
+            self._relay_socket.setblocking(False)
+            self.source = self._relay_socket
+            threading.Thread(target=_relay, args=(read_fd, writer), daemon=True,
+                             name="lambda-log-relay").start()
+        else:
+            os.set_blocking(read_fd, False)
         self.partial = b""
         self.lines: list[LogLine] = []
         self.closed = False
@@ -59,7 +75,7 @@ class OutputCollector:
     def drain(self) -> None:
         while not self.closed:
             try:
-                chunk = os.read(self.fd, 262144)
+                chunk = self._relay_socket.recv(262144) if self._relay_socket else os.read(self.fd, 262144)
             except BlockingIOError:
                 return
             except OSError:
@@ -93,7 +109,25 @@ class OutputCollector:
 
     def close(self) -> None:
         try:
-            os.close(self.fd)
+            if self._relay_socket is not None:
+                self._relay_socket.close()
+            else:
+                os.close(self.fd)
+        except OSError:
+            pass
+
+
+def _relay(read_fd: int, writer: socket.socket) -> None:
+    """Windows: pipe → socket, so the output can be polled with the Runtime API's sockets."""
+    try:
+        while chunk := os.read(read_fd, 65536):
+            writer.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        writer.close()
+        try:
+            os.close(read_fd)
         except OSError:
             pass
 
@@ -227,7 +261,7 @@ class ExecutionEnvironment:
         self.endpoint = RuntimeApiEndpoint()
         read_fd, self._write_fd = os.pipe()
         self.output = OutputCollector(read_fd)
-        self.endpoint.watch(read_fd, self.output.drain)
+        self.endpoint.watch(self.output.source, self.output.drain)
         self._launch = launch
         self.process: WorkerProcess | None = None
         self.memory: MemoryProbe | None = None
@@ -412,7 +446,7 @@ class ExecutionEnvironment:
             out_of_memory = isinstance(failure, _OutOfMemory)
             if out_of_memory:
                 peak = min(peak, memory_mb)  # Lambda stops it at its memory size
-            code = -signal.SIGKILL if out_of_memory else failure.code
+            code = -SIGKILL if out_of_memory else failure.code
             reason = exit_reason(code)
             return InvokeOutcome("out_of_memory" if out_of_memory else "exited", json.dumps({
                 "errorType": "Runtime.ExitError",
@@ -422,7 +456,7 @@ class ExecutionEnvironment:
         if peak > memory_mb:  # it finished, but went above its memory size on the way
             self.kill()
             outcome.kind, outcome.error_type = "out_of_memory", "Runtime.ExitError"
-            outcome.reason = exit_reason(-signal.SIGKILL)
+            outcome.reason = exit_reason(-SIGKILL)
             outcome.payload = json.dumps({"errorType": "Runtime.ExitError",
                                           "errorMessage": f"RequestId: {invocation.request_id} Error: {outcome.reason}"}).encode()
         outcome.max_memory_mb = min(peak, memory_mb)

@@ -54,7 +54,7 @@ class WorkerProcess:
         self._pid = pid
         self._pid_known.set()
         if pid is None:
-            self.mark_exited(-signal.SIGKILL if hasattr(signal, "SIGKILL") else 1)
+            self.mark_exited(-getattr(signal, "SIGKILL", 9))
 
     @property
     def pid(self) -> int | None:

@@ -113,7 +113,9 @@ class ProvisionedConcurrency:
 
     def list(self, name: str, region: str) -> list[dict]:
         base = find_function(identity.ACCOUNT_ID, region, name, None)
-        return [config.document(with_arn=True) for key, config in sorted(self.configs.items())
+        with self.engine._lock:
+            configs = sorted(self.configs.items())
+        return [config.document(with_arn=True) for key, config in configs
                 if key[:3] == (identity.ACCOUNT_ID, region, base.function_name)]
 
     # -- environments -------------------------------------------------------------------
@@ -205,7 +207,7 @@ class ProvisionedConcurrency:
             threading.Thread(target=self._allocate, args=(config,), daemon=True).start()
 
     def remove_function(self, account: str, region: str, name: str) -> None:
-        for key in [key for key in self.configs if key[:3] == (account, region, name)]:
+        for key in [key for key in list(self.configs) if key[:3] == (account, region, name)]:
             self._replace(key, None)
 
     def clear(self) -> None:
