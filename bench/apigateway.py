@@ -8,8 +8,10 @@ always run, and show where the time goes.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 import statistics
 import time
 import zipfile
@@ -187,6 +189,18 @@ def _concurrency_row(url: str, per_client: int, clients: int = 8) -> dict:
 
 
 # -- the pipeline alone, in this process ------------------------------------------------------
+@contextlib.contextmanager
+def _without_local_endpoint():
+    """connect() (earlier bench modules) points boto3 at the local cloud; the pipeline reads the
+    in-process mock, so boto3 must reach that instead while the stage is built."""
+    endpoint = os.environ.pop("AWS_ENDPOINT_URL", None)
+    try:
+        yield
+    finally:
+        if endpoint is not None:
+            os.environ["AWS_ENDPOINT_URL"] = endpoint
+
+
 def pipeline_rows(n: int) -> list[dict]:
     """Gateway.handle for a proxy-Lambda request with a stub runtime: the data plane's own work."""
     from moto import mock_aws
@@ -199,7 +213,7 @@ def pipeline_rows(n: int) -> list[dict]:
 
     deployments.install_deployment_freezer()
     answer = json.dumps({"statusCode": 200, "body": "{\"ok\": true}"}).encode()
-    with mock_aws():
+    with _without_local_endpoint(), mock_aws():
         import boto3
 
         region = "us-east-1"
