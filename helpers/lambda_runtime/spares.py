@@ -18,6 +18,7 @@ from typing import Callable
 from .environment import ExecutionEnvironment
 
 log = logging.getLogger("localcloud.lambda")
+REFILL_DELAY_SECONDS = 0.05
 
 
 class SparePool:
@@ -57,6 +58,10 @@ class SparePool:
     def _fill_forever(self) -> None:
         while not self._stopping.is_set():
             self._wanted.wait()
+            # Let the cold start that took a spare finish first: making the next one right
+            # away would compete with it for the server's CPU (and its GIL).
+            if self._stopping.wait(REFILL_DELAY_SECONDS):
+                return
             self._wanted.clear()
             failures = 0
             while not self._stopping.is_set() and len(self._ready) < self.size and failures < 3:
