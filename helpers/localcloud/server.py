@@ -10,28 +10,20 @@ import socket
 import sys
 import threading
 
-from moto.moto_server.werkzeug_app import MotoRequestHandler
+# jsonschema imports rfc3987_syntax whenever it is installed (JupyterLab brings it), and that
+# package builds a Lark grammar at import: about a second of start-up, spent on an IRI format
+# checker that moto's API Gateway OpenAPI import never uses here. Refusing the import makes
+# jsonschema skip that one checker.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 from werkzeug.serving import make_server
 
 from ..errors import CourseError
 from . import state
 from .cloud import LocalCloud
+from .http_handler import KeepAliveRequestHandler
 
 log = logging.getLogger("localcloud")
-
-
-class NoDelayRequestHandler(MotoRequestHandler):
-    """moto's request handler with Nagle switched off.
-
-    Python's http.server answers in two writes (headers, body); with Nagle on and a
-    keep-alive client that delays its ACK, every request stalls for ~40 ms
-    (cpython #108736). socketserver applies this flag in ``setup()``.
-    """
-
-    disable_nagle_algorithm = True
-
-    def log_request(self, code="-", size="-"):  # the access log is opt-in (COURSE_LOG_REQUESTS)
-        pass
 
 
 def is_loopback(host: str) -> bool:
@@ -74,7 +66,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def build_server(host: str, port: int, cloud: LocalCloud):
     check_port_free(host, port)
-    return make_server(host, port, cloud, threaded=True, request_handler=NoDelayRequestHandler)
+    return make_server(host, port, cloud, threaded=True, request_handler=KeepAliveRequestHandler)
 
 
 def serve(host: str, port: int, allow_remote: bool = False, quiet: bool = False) -> int:
