@@ -16,7 +16,9 @@ def enable_aws_managed_policies() -> None:
     os.environ.setdefault(VARIABLE, "true")
     if os.environ[VARIABLE].lower() != "true":
         return
-    from moto.iam.models import iam_backends
+    from moto.iam.models import IAMBackend, iam_backends
+
+    _only_in_the_aws_partition(IAMBackend)
 
     from ..localcloud.identity import ACCOUNT_ID
 
@@ -25,3 +27,18 @@ def enable_aws_managed_policies() -> None:
         if not backend.aws_managed_policies:
             backend.aws_managed_policies = backend._init_aws_policies()
             backend.managed_policies.update({p.arn: p for p in backend.aws_managed_policies})
+
+
+def _only_in_the_aws_partition(backend_class) -> None:
+    """The course's account lives in the ``aws`` partition; moto would also parse all 1,600
+    documents for aws-cn, aws-us-gov and the other partitions (about 0.1 s each) the first time
+    an access key is looked up across them, which is the local cloud's first signed request."""
+    original = backend_class._init_aws_policies
+    if getattr(original, "_course_aws_partition_only", False):
+        return
+
+    def _init_aws_policies(self):
+        return original(self) if self.partition == "aws" else []
+
+    _init_aws_policies._course_aws_partition_only = True
+    backend_class._init_aws_policies = _init_aws_policies

@@ -30,9 +30,11 @@ def ensure_local_identity() -> None:
                                    tags=[{"Key": "course", "Value": "local-identity"}])
     backend.put_user_policy(USER_NAME, ADMIN_POLICY_NAME, json.dumps(ADMIN_POLICY))
     if not any(key.access_key_id == ACCESS_KEY_ID for key in user.access_keys):
-        key = user.create_access_key(prefix="AKIA")
+        key = backend.create_access_key(USER_NAME)
+        backend.access_keys.pop(key.physical_resource_id, None)  # indexed by its random id
         key.access_key_id = ACCESS_KEY_ID
         key.secret_access_key = SECRET_ACCESS_KEY
+        backend.access_keys[key.physical_resource_id] = key
 
 
 def credentials() -> dict[str, str]:
