@@ -15,7 +15,7 @@ from .. import settings as _settings
 # Registered here (not only in the extension) so that importing ``helpers`` lists it for the
 # README's settings table and the admin endpoint alike.
 ENFORCE = _settings.register(_settings.Setting(
-    "COURSE_IAM_ENFORCE", False,
+    "COURSE_IAM_ENFORCE", True,
     "Enforce IAM in the local cloud: every signed request to DynamoDB, Lambda, API Gateway, IAM, STS, "
     "CloudWatch Logs and EventBridge is checked against the caller's policies, as on AWS.",
     bool, runtime=True))
