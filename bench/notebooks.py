@@ -8,8 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from helpers import notebooks
 
 from .stats import row
 
@@ -17,11 +16,8 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def execute_seconds(path: Path) -> float:
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", skip_cells_with_tag="skip-execution",
-                            resources={"metadata": {"path": str(path.parent)}})
     begin = time.perf_counter()
-    client.execute()
+    notebooks.execute(path)
     return time.perf_counter() - begin
 
 

@@ -1,4 +1,5 @@
-"""python -m helpers.notebooks strip|nav: keep the committed notebooks clean and linked.
+"""python -m helpers.notebooks strip|nav: keep the committed notebooks clean and linked,
+and ``execute``: run one top to bottom, as the tests and the benchmarks do.
 
 ``strip`` removes outputs and execution counts (notebooks are committed without
 them); ``nav`` rewrites each notebook's last cell with links to the previous and
@@ -59,6 +60,38 @@ def nav() -> None:
         else:
             notebook.cells.append(nbformat.v4.new_markdown_cell(source))
         nbformat.write(notebook, path)
+
+
+def execute(path: Path, *, drop_tags: tuple[str, ...] = (), replace: dict[str, str] | None = None,
+            env: dict[str, str] | None = None, allow_errors: bool = False, timeout: int = 300):
+    """Run a notebook in a fresh kernel and return it with its outputs.
+
+    Cells tagged ``skip-execution`` are not run and a ``raises-exception`` cell may fail
+    (nbclient's standard tags); cells carrying one of ``drop_tags`` are removed first
+    (e.g. ``cleanup``); ``replace`` maps a tag to the source its cells get instead (the
+    exercise tests put solutions and mistakes in); ``env`` is added to the kernel's
+    environment.
+    """
+    import os
+
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if any(tag in drop_tags for tag in tags):
+            continue
+        for tag in tags:
+            if replace and tag in replace:
+                cell.source = replace[tag]
+        cells.append(cell)
+    notebook.cells = cells
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            skip_cells_with_tag="skip-execution",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client.execute(**({"env": {**os.environ, **env}} if env else {}))
+    return notebook
 
 
 def main(argv: list[str]) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from helpers import notebooks
 from helpers.exercises import all_exercises, exercise
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -33,18 +33,10 @@ NOTEBOOKS_WITH_EXERCISES = [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 def run_with(path: Path, variant: str) -> tuple[nbformat.NotebookNode, list[str]]:
-    notebook = nbformat.read(path, as_version=4)
-    ids = exercise_ids(notebook)
-    for cell in notebook.cells:
-        for tag in cell.metadata.get("tags", []):
-            if tag.startswith("exercise-"):
-                item = exercise(tag[len("exercise-"):])
-                cell.source = item.solution_code if variant == "solution" else item.mistake_code
-    client = NotebookClient(notebook, timeout=180, kernel_name="python3", allow_errors=(variant == "mistake"),
-                            skip_cells_with_tag="skip-execution",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    return notebook, ids
+    ids = exercise_ids(nbformat.read(path, as_version=4))
+    sources = {f"exercise-{i}": (exercise(i).solution_code if variant == "solution" else exercise(i).mistake_code)
+               for i in ids}
+    return notebooks.execute(path, replace=sources, allow_errors=(variant == "mistake")), ids
 
 
 def check_cell_text(notebook, exercise_id: str) -> str:

@@ -9,26 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from helpers import notebooks
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-
-
-def execute(path: Path, skip_tag: str = "skip-execution") -> nbformat.NotebookNode:
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=180, kernel_name="python3",
-                            skip_cells_with_tag=skip_tag,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    return notebook
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path, local_cloud):
-    execute(path)
+    notebooks.execute(path)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

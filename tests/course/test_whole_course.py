@@ -6,16 +6,13 @@ every notebook and is denied on another participant's resources.
 """
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import boto3
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from helpers import teardown
+from helpers import notebooks, teardown
 from helpers.localcloud import client as admin
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -25,12 +22,7 @@ COURSE_NOTEBOOKS = [p for p in NOTEBOOKS if not p.stem.startswith("99_")]
 
 def execute(path: Path, env: dict[str, str], skip_cleanup: bool = False) -> None:
     """Run one notebook in a kernel whose environment carries this participant's variables."""
-    notebook = nbformat.read(path, as_version=4)
-    if skip_cleanup:
-        notebook.cells = [c for c in notebook.cells if "cleanup" not in c.metadata.get("tags", [])]
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", skip_cells_with_tag="skip-execution",
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env={**os.environ, **env})
+    notebooks.execute(path, env=env, drop_tags=("cleanup",) if skip_cleanup else ())
 
 
 def participant_env(name: str, tmp_path: Path) -> dict[str, str]:
