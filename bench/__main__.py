@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-MODULES = ["floors", "foundation", "lambda_runtime", "apigateway", "iam", "schedules", "teardown", "notebooks"]
+MODULES = ["floors", "foundation", "lambda_runtime", "apigateway", "iam", "schedules", "teardown", "capstone", "notebooks"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
