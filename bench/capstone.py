@@ -27,25 +27,11 @@ FIRST_LOAD_ID = 70_000
 @contextmanager
 def deployed_capstone() -> Iterator[dict]:
     """Notebook 09 without its cleanup cells; yields its capstone.json; runs the cleanup afterwards."""
-    import nbformat
-    from nbclient import NotebookClient
-
     import helpers
+    from helpers import notebooks
 
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", skip_cells_with_tag="cleanup",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    client.reset_execution_trackers()
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-        try:
-            yield json.loads((helpers.workdir("09") / "capstone.json").read_text())
-        finally:
-            client.skip_cells_with_tag = "skip-execution"
-            for index, cell in enumerate(notebook.cells):
-                if "cleanup" in cell.metadata.get("tags", []):
-                    client.execute_cell(cell, index)
+    with notebooks.holding_back(NOTEBOOK, "cleanup"):
+        yield json.loads((helpers.workdir("09") / "capstone.json").read_text())
 
 
 def _user(user_id: int) -> dict:

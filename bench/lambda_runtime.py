@@ -8,7 +8,6 @@ an idle warm environment costs ≤ 20 MB of unique memory (USS).
 """
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import sys
@@ -19,17 +18,14 @@ from .stats import row, time_calls
 PYTHON = f"python{sys.version_info.major}.{sys.version_info.minor}"
 TRIVIAL = "def handler(event, context):\n    return {'ok': True}\n"
 IMPORTS_BOTO3 = "import boto3\n\ndef handler(event, context):\n    return {'ok': True}\n"
-TRUST = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 def _deploy(lam, iam, name: str, code: str) -> str:
     from helpers.packaging import zip_code
 
-    try:
-        role = iam.create_role(RoleName="bench-lambda-role", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role = iam.get_role(RoleName="bench-lambda-role")["Role"]["Arn"]
+    from helpers.testing import lambda_execution_role
+
+    role = lambda_execution_role("bench-lambda-role", iam)
     try:
         lam.delete_function(FunctionName=name)
     except lam.exceptions.ResourceNotFoundException:

@@ -59,14 +59,11 @@ def handler_delays(scale: float, n: int) -> list[float]:
     import helpers
 
     helpers.connect("local")
+    from helpers.testing import lambda_execution_role
+
     iam, lam = boto3.client("iam"), boto3.client("lambda")
-    role, function = helpers.name("bench-sched-role"), helpers.name("bench-sched-fn")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                       "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    try:
-        role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role_arn = iam.get_role(RoleName=role)["Role"]["Arn"]
+    function = helpers.name("bench-sched-fn")
+    role_arn = lambda_execution_role(helpers.name("bench-sched-role"), iam)
     arn = lam.create_function(FunctionName=function, Runtime="python3.12", Role=role_arn, Handler="app.handler",
                               Code={"ZipFile": helpers.zip_code(_HANDLER, "app.py")})["FunctionArn"]
     try:

@@ -7,6 +7,7 @@ next lesson, so navigation is generated rather than hand-kept.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -92,6 +93,29 @@ def execute(path: Path, *, drop_tags: tuple[str, ...] = (), replace: dict[str, s
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute(**({"env": {**os.environ, **env}} if env else {}))
     return notebook
+
+
+@contextlib.contextmanager
+def holding_back(path: Path, tag: str = "cleanup", timeout: int = 300):
+    """Run a notebook without its cells tagged ``tag`` in a kernel kept alive; after the
+    ``with`` block, run those cells in the same kernel (e.g. keep an app deployed while a
+    test or benchmark uses it, then let the notebook's own cleanup remove it)."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", skip_cells_with_tag="skip-execution",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    held = [(i, cell) for i, cell in enumerate(notebook.cells) if tag in cell.metadata.get("tags", [])]
+    client.reset_execution_trackers()
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if tag not in cell.metadata.get("tags", []):
+                client.execute_cell(cell, index)
+        try:
+            yield notebook
+        finally:
+            for index, cell in held:
+                client.execute_cell(cell, index)
 
 
 def main(argv: list[str]) -> int:

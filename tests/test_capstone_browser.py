@@ -23,13 +23,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
-import nbformat
 import pytest
 import requests
-from nbclient import NotebookClient
 
 import helpers
 import helpers.static_site
+from helpers import notebooks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO_ROOT / "notebooks" / "09_capstone.ipynb"
@@ -43,20 +42,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def capstone(local_cloud):
     """Notebook 09 run top to bottom without its cleanup cells; yields capstone.json, then cleans up."""
     helpers.connect("local", quiet=True)
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(notebook, timeout=180, kernel_name="python3", skip_cells_with_tag="cleanup",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    client.reset_execution_trackers()
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-        try:
-            yield json.loads((helpers.workdir("09") / "capstone.json").read_text())
-        finally:
-            client.skip_cells_with_tag = "skip-execution"  # now run what was skipped: the cleanup
-            for index, cell in enumerate(notebook.cells):
-                if "cleanup" in cell.metadata.get("tags", []):
-                    client.execute_cell(cell, index)
+    with notebooks.holding_back(NOTEBOOK, "cleanup"):
+        yield json.loads((helpers.workdir("09") / "capstone.json").read_text())
 
 
 def _no_browser(reason: str):

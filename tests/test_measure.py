@@ -15,6 +15,7 @@ import pytest
 
 import helpers
 from helpers import measure
+from helpers.testing import lambda_execution_role
 
 COLD_TAIL = ("START RequestId: 6d0a1c2e-0000-4000-8000-00000000c01d Version: $LATEST\nhello\nEND RequestId: 6d0a1c2e-0000-4000-8000-00000000c01d\n"
              "REPORT RequestId: 6d0a1c2e-0000-4000-8000-00000000c01d\tDuration: 2.51 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\t"
@@ -151,16 +152,8 @@ def handler(event, context):
 @pytest.fixture
 def function(connected):
     """A fresh stdlib-only function (so no environment of it is warm yet); deleted afterwards."""
-    import json
-
-    iam, lam = boto3.client("iam"), boto3.client("lambda")
-    role = helpers.name("measure-role")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                       "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    try:
-        role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role_arn = iam.get_role(RoleName=role)["Role"]["Arn"]
+    lam = boto3.client("lambda")
+    role_arn = lambda_execution_role(helpers.name("measure-role"))
     name = helpers.name(f"measure-{int(time.time() * 1000) % 1_000_000}")
     lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="app.handler",
                         Code={"ZipFile": helpers.zip_code(HANDLER, "app.py")})

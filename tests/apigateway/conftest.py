@@ -25,6 +25,7 @@ import requests
 
 from helpers.localcloud import identity
 from helpers.localcloud.extensions import Extension
+from helpers.testing import lambda_execution_role
 
 REGION = "us-east-1"
 
@@ -111,13 +112,7 @@ class Harness:
         return created
 
     def _role(self) -> str:
-        iam = self.client("iam")
-        try:
-            return iam.get_role(RoleName="apigw-test-role")["Role"]["Arn"]
-        except iam.exceptions.NoSuchEntityException:
-            return iam.create_role(RoleName="apigw-test-role", AssumeRolePolicyDocument=json.dumps({
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                        "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+        return lambda_execution_role("apigw-test-role", self.client("iam"))
 
     # -- APIs ------------------------------------------------------------------------
     def rest_api(self, name: str = "t", **kwargs) -> tuple[str, str]:

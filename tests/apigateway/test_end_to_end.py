@@ -9,17 +9,15 @@ Gateway permission to invoke your Lambda function" (500 without it).
 """
 from __future__ import annotations
 
-import io
-import json
 import time
 import uuid
-import zipfile
 
 import boto3
 import pytest
 import requests
 
 import helpers
+from helpers.testing import lambda_execution_role
 
 HANDLER = '''
 import json, time
@@ -54,29 +52,17 @@ def cloud(local_cloud):
     return connected
 
 
-def _zip(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def function_factory(cloud):
     iam, lam = boto3.client("iam"), boto3.client("lambda")
     role_name = helpers.name("apigw-e2e-role")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    try:
-        role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role = iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    role = lambda_execution_role(role_name, iam)
     created = []
 
     def make(source: str, timeout: int = 3, permit: bool = True) -> dict:
         name = helpers.name(f"apigw-e2e-{uuid.uuid4().hex[:8]}")
         function = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-                                       Code={"ZipFile": _zip(source)}, Timeout=timeout)
+                                       Code={"ZipFile": helpers.zip_code(source, "app.py")}, Timeout=timeout)
         lam.get_waiter("function_active_v2").wait(FunctionName=name)
         created.append(name)
         if permit:

@@ -5,26 +5,21 @@ local cloud runs on, so environments fork from the zygote as they do for learner
 """
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 
-from .support import LAMBDA_TRUST, PYTHON
+from .support import PYTHON
 
 
 @pytest.fixture(scope="session")
 def lambda_role(local_cloud) -> str:
-    import boto3
-
     import helpers
 
+    from helpers.testing import lambda_execution_role
+
     helpers.connect("local", quiet=True)
-    iam = boto3.client("iam")
-    try:
-        return iam.create_role(RoleName="lambda-runtime-tests", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        return iam.get_role(RoleName="lambda-runtime-tests")["Role"]["Arn"]
+    return lambda_execution_role("lambda-runtime-tests")
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ Timings are not asserted (the benchmark measures them): waits only bound how lon
 """
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 
 import boto3
 import pytest
@@ -20,6 +18,7 @@ from botocore.exceptions import ClientError
 
 import helpers
 from helpers import schedules
+from helpers.testing import lambda_execution_role
 
 ACCOUNT = "123456789012"
 
@@ -150,20 +149,13 @@ def test_removing_the_target_or_deleting_the_rule_stops_the_firings(events, rule
 @pytest.fixture
 def function(connected):
     """A Lambda function that prints the event it gets; deleted afterwards."""
-    iam, lam = boto3.client("iam"), boto3.client("lambda")
-    role = helpers.name("sched-role")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                       "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    try:
-        role_arn = iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    except iam.exceptions.EntityAlreadyExistsException:
-        role_arn = iam.get_role(RoleName=role)["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("app.py", "import json\n\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n")
+    lam = boto3.client("lambda")
+    role_arn = lambda_execution_role(helpers.name("sched-role"))
+    code = helpers.zip_code("import json\n\ndef handler(event, context):\n    print('EVENT ' + json.dumps(event))\n",
+                            "app.py")
     name = helpers.name(f"sched-fn-{int(time.time() * 1000) % 1_000_000}")
     function_arn = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="app.handler",
-                                       Code={"ZipFile": code.getvalue()})["FunctionArn"]
+                                       Code={"ZipFile": code})["FunctionArn"]
     helpers.wait_until_active(name)
     yield name, function_arn
     lam.delete_function(FunctionName=name)
