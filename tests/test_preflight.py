@@ -117,13 +117,17 @@ def test_a_learner_holding_the_course_policy_is_covered(as_local_admin, tmp_path
 
 
 def test_missing_permissions_are_listed_with_the_notebooks_that_stop(as_local_admin, tmp_path, monkeypatch):
-    """A user allowed to read one table only (notebook 02's example) is not ready for the course."""
+    """A user allowed to read one table only (notebook 02's example), and to read its own policies
+    so that preflight can tell, is not ready for the course."""
     user = unique("reader")
     iam = boto3.client("iam")
     iam.create_user(UserName=user)
     iam.put_user_policy(UserName=user, PolicyName="read-one-table", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem",
-                                                 "Resource": f"arn:aws:dynamodb:*:{ACCOUNT}:table/ausg"}]}))
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": f"arn:aws:dynamodb:*:{ACCOUNT}:table/ausg"},
+            {"Effect": "Allow", "Action": ["iam:ListUserPolicies", "iam:GetUserPolicy",
+                                           "iam:ListAttachedUserPolicies"],
+             "Resource": f"arn:aws:iam::{ACCOUNT}:user/{user}"}]}))
     key = iam.create_access_key(UserName=user)["AccessKey"]
     monkeypatch.setattr(preflight, "REPO_ROOT", tmp_path)
     (tmp_path / "notebooks").mkdir()
@@ -234,3 +238,22 @@ def test_preflight_on_the_real_account_code_path(local_cloud):
     assert answer.returncode == 0, answer.stdout + answer.stderr
     assert "Preflight (endpoint" in answer.stdout
     assert "Lambda concurrency quota" in answer.stdout
+
+
+def test_a_user_who_may_not_read_its_own_policies_is_told_preflight_could_not_check(as_local_admin, monkeypatch):
+    """With IAM enforced, a user allowed one table read may neither simulate nor read its own
+    policies: preflight says it could not check, rather than guessing."""
+    user = unique("blind")
+    iam = boto3.client("iam")
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="read-one-table", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem",
+                                                 "Resource": f"arn:aws:dynamodb:*:{ACCOUNT}:table/ausg"}]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    previous = helpers.iam.enforcement(True)
+    try:
+        helpers.connect("local", access_key_id=key["AccessKeyId"], secret_access_key=key["SecretAccessKey"])
+        permissions = preflight.run().check("permissions")
+    finally:
+        helpers.iam.enforcement(previous)
+    assert permissions.status == "warn" and "could not check" in permissions.detail

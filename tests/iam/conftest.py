@@ -18,6 +18,7 @@ import pytest
 
 from helpers.localcloud import client
 from helpers.localcloud.identity import ACCOUNT_ID
+from helpers.testing import LAMBDA_TRUST  # noqa: F401  (the tests import it from here)
 
 BASELINE = os.environ.get("IAM_TESTS_BASELINE", "")
 
@@ -30,7 +31,8 @@ def _reset_auth(url: str, value: str) -> None:
 
 @pytest.fixture
 def enforcing(local_cloud, connected):
-    """IAM enforcement on for one test, off again afterwards (others share this local cloud)."""
+    """IAM enforcement on for one test, then back to what it was (others share this local cloud)."""
+    previous = client.get_settings(local_cloud.url)["COURSE_IAM_ENFORCE"]
     if BASELINE == "moto":
         _reset_auth(local_cloud.url, "0")
     else:
@@ -39,7 +41,7 @@ def enforcing(local_cloud, connected):
     if BASELINE == "moto":
         _reset_auth(local_cloud.url, "inf")
     else:
-        client.set_settings(local_cloud.url, COURSE_IAM_ENFORCE=False)
+        client.set_settings(local_cloud.url, COURSE_IAM_ENFORCE=previous)
 
 
 def unique(base: str) -> str:
@@ -134,5 +136,3 @@ def handler_zip() -> bytes:
     return buffer.getvalue()
 
 
-LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}

@@ -1,6 +1,7 @@
 """Execution environments: cold and warm starts, reuse, scale-out, reclaim, retirement, logs."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -123,7 +124,20 @@ def handler(event, context):
     return [depth] + json.loads(answer["Payload"].read())
 """
     name = make_function({"app.py": code}, Timeout=30)
-    response, payload = invoke(lam, name)
+    # As on AWS, the execution role needs lambda:InvokeFunction on the function it calls
+    # (IAM enforcement is on by default in the local cloud).
+    import boto3
+
+    iam = boto3.client("iam")
+    role = lam.get_function_configuration(FunctionName=name)["Role"].rsplit("/", 1)[1]
+    arn = lam.get_function_configuration(FunctionName=name)["FunctionArn"]
+    iam.put_role_policy(RoleName=role, PolicyName=f"invoke-{name}", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn}]}))
+    try:
+        response, payload = invoke(lam, name)
+    finally:
+        iam.delete_role_policy(RoleName=role, PolicyName=f"invoke-{name}")
     assert payload == [0, 1, 2], payload
 
 
