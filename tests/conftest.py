@@ -29,7 +29,7 @@ def session_dirs(tmp_path_factory):
 @pytest.fixture(scope="session")
 def local_cloud(session_dirs):
     """Start a fresh local cloud for the whole test session and point this process at it."""
-    from helpers.localcloud import control
+    from helpers.localcloud import client, control
 
     saved = {k: os.environ.get(k) for k in ("COURSE_STATE_DIR", "COURSE_LOCAL_PORT", "COURSE_WORK_DIR",
                                             "COURSE_PARTICIPANT", "COURSE_BACKEND")}
@@ -39,13 +39,18 @@ def local_cloud(session_dirs):
     os.environ.setdefault("COURSE_PARTICIPANT", "ci")
     os.environ["COURSE_BACKEND"] = "local"
     instance = control.start(quiet=True)
+    defaults = client.get_settings(instance.url)
     yield instance
+    # A test that turns a runtime knob (IAM enforcement, the time scale) must put it back:
+    # every later test would otherwise run against a cloud that no longer behaves like AWS.
+    changed = {k: v for k, v in client.get_settings(instance.url).items() if defaults.get(k) != v}
     control.stop()
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+    assert not changed, f"tests left runtime settings changed: {changed}"
 
 
 @pytest.fixture
